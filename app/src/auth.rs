@@ -1,0 +1,97 @@
+//! Signing in and out. The session lives in the database; the browser holds
+//! only an HttpOnly, Secure, SameSite=Strict cookie with a random token.
+
+use crate::AppError;
+use leptos::prelude::*;
+
+/// Name of the session cookie.
+pub const COOKIE: &str = "vtn_session";
+
+/// Checks the password and opens a session; the browser is sent to the overview.
+#[server(endpoint = "login")]
+pub async fn login(username: String, password: String) -> Result<(), AppError> {
+    use crate::db::{self, sessions, users};
+    let db = db::from_context()?;
+    let Some(user) = users::authenticate(&db, &username, &password).await? else {
+        tracing::info!(username = %username.trim(), "sign-in refused");
+        return Err(AppError::Invalid("wrong username or password".into()));
+    };
+    let token = sessions::create(&db, user.id).await?;
+    ssr::set_cookie(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
+        sessions::LIFETIME.num_seconds()
+    ));
+    tracing::info!(username = %user.username, "signed in");
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// Ends the session and sends the browser to the login page.
+#[server(endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    use crate::db::{self, sessions};
+    let db = db::from_context()?;
+    if let Some(token) = ssr::session_token() {
+        sessions::delete(&db, &token).await?;
+    }
+    ssr::set_cookie(&format!("{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"));
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Server-side helpers for server functions that need the signed-in user.
+#[cfg(feature = "ssr")]
+pub mod ssr {
+    use super::COOKIE;
+    use crate::AppError;
+    use crate::db::{self, sessions};
+    use crate::models::{Role, SessionUser};
+    use axum::http::{HeaderValue, header, request::Parts};
+    use leptos::prelude::use_context;
+
+    /// The session token from the request's cookies, if any.
+    pub fn session_token() -> Option<String> {
+        let parts = use_context::<Parts>()?;
+        parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| value.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == COOKIE)
+            .map(|(_, value)| value.to_owned())
+    }
+
+    pub(super) fn set_cookie(cookie: &str) {
+        if let (Some(response), Ok(value)) =
+            (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(cookie))
+        {
+            response.append_header(header::SET_COOKIE, value);
+        }
+    }
+
+    /// The signed-in user, refused unless their role is at least `min`
+    /// (admin > operator > viewer).
+    pub async fn require(min: Role) -> Result<SessionUser, AppError> {
+        let token = session_token().ok_or(AppError::Unauthenticated)?;
+        let db = db::from_context()?;
+        let model = sessions::user(&db, &token).await?.ok_or(AppError::Unauthenticated)?;
+        let user = SessionUser::try_from(&model).map_err(|reason| {
+            tracing::error!(username = %model.username, %reason, "stored role is invalid");
+            AppError::Forbidden
+        })?;
+        if rank(user.role) < rank(min) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(user)
+    }
+
+    fn rank(role: Role) -> u8 {
+        match role {
+            Role::Viewer => 0,
+            Role::Operator => 1,
+            Role::Admin => 2,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+//! Database access for the server: sea-orm entities and the repository
+//! functions that query them. Server-only; the browser never sees this module.
+
+pub mod entity;
+pub mod sessions;
+pub mod users;
+
+use crate::AppError;
+use sea_orm::DatabaseConnection;
+
+/// The database connection the server put into the Leptos context.
+pub fn from_context() -> Result<DatabaseConnection, AppError> {
+    leptos::prelude::use_context::<DatabaseConnection>().ok_or_else(|| {
+        tracing::error!("no DatabaseConnection in the Leptos context");
+        AppError::Internal("no-database".into())
+    })
+}
+
+/// The backend's short name, for display.
+pub fn backend_name(db: &DatabaseConnection) -> &'static str {
+    match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Sqlite => "sqlite",
+        sea_orm::DatabaseBackend::Postgres => "postgres",
+        sea_orm::DatabaseBackend::MySql => "mysql",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use migrations::{Migrator, MigratorTrait};
+    use sea_orm::{Database, DatabaseConnection};
+
+    /// A migrated database: PostgreSQL when `TEST_DATABASE_URL` is set (each
+    /// test in its own schema), otherwise a private in-memory SQLite.
+    pub async fn database() -> DatabaseConnection {
+        let db = match std::env::var("TEST_DATABASE_URL") {
+            Ok(url) => {
+                let schema = format!("t{:016x}", rand::random::<u64>());
+                let admin = Database::connect(&url).await.expect("connect TEST_DATABASE_URL");
+                sea_orm::ConnectionTrait::execute_unprepared(
+                    &admin,
+                    &format!("CREATE SCHEMA {schema}"),
+                )
+                .await
+                .expect("create test schema");
+                let sep = if url.contains('?') { '&' } else { '?' };
+                Database::connect(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+                    .await
+                    .expect("connect to test schema")
+            }
+            Err(_) => Database::connect("sqlite::memory:").await.expect("open sqlite"),
+        };
+        Migrator::up(&db, None).await.expect("migrate");
+        db
+    }
+}

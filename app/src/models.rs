@@ -1,0 +1,70 @@
+//! Plain data shared by the server and the browser (serde + chrono only).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// What a user may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Everything, including users, programs and certificates.
+    Admin,
+    /// Customers, sites and events.
+    Operator,
+    /// Read-only.
+    Viewer,
+}
+
+impl Role {
+    /// The stored and displayed name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Operator => "operator",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "operator" => Ok(Role::Operator),
+            "viewer" => Ok(Role::Viewer),
+            other => Err(format!("unknown role {other:?} (admin, operator or viewer)")),
+        }
+    }
+}
+
+/// The signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    /// Login name.
+    pub username: String,
+    /// What the user may do.
+    pub role: Role,
+}
+
+/// The figures on the overview page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overview {
+    /// Who is looking.
+    pub user: SessionUser,
+    /// Number of user accounts.
+    pub users: u64,
+    /// Database backend in use ("sqlite" or "postgres").
+    pub database: String,
+    /// When the server computed these figures.
+    pub as_of: DateTime<Utc>,
+}

@@ -1,0 +1,188 @@
+//! Configuration: command-line flags, `VTN_*` environment variables and an
+//! optional TOML file, in that order of precedence. Every setting has a
+//! documented default; a bad value stops start-up with a message naming it.
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// OpenADR 2.0b VTN: the utility-side server of automated demand response.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+/// Subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Apply migrations, then serve (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+}
+
+/// The server's settings.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// TOML file with any of these settings (keys as the long flag names, with
+    /// underscores), overridden by environment variables and flags.
+    #[arg(long, env = "VTN_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// HTTPS listen address for the UI, API and OpenADR endpoints.
+    #[arg(long, env = "VTN_LISTEN", default_value = "127.0.0.1:8443", global = true)]
+    pub listen: SocketAddr,
+
+    /// Optional plain-HTTP listen address, for a TLS-terminating gateway only.
+    #[arg(long, env = "VTN_HTTP_LISTEN", global = true)]
+    pub http_listen: Option<SocketAddr>,
+
+    /// Database URL: `sqlite://path?mode=rwc` or `postgres://user:pass@host/db`.
+    #[arg(long, env = "VTN_DATABASE_URL", default_value = "sqlite://data/vtn.db?mode=rwc", global = true)]
+    pub database_url: String,
+
+    /// Server certificate chain (PEM). Without it, a development PKI is used.
+    #[arg(long, env = "VTN_TLS_CERT", requires = "tls_key", requires = "ven_ca", global = true)]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Server private key (PEM).
+    #[arg(long, env = "VTN_TLS_KEY", requires = "tls_cert", global = true)]
+    pub tls_key: Option<PathBuf>,
+
+    /// CA certificate(s) (PEM) that sign VEN client certificates.
+    #[arg(long, env = "VTN_VEN_CA", requires = "tls_cert", global = true)]
+    pub ven_ca: Option<PathBuf>,
+
+    /// Directory of the development PKI, created on first start when no
+    /// certificate is configured.
+    #[arg(long, env = "VTN_DEV_PKI_DIR", default_value = "data/pki", global = true)]
+    pub dev_pki_dir: PathBuf,
+
+    /// This VTN's ID, sent to VENs in every message.
+    #[arg(long, env = "VTN_VTN_ID", default_value = "openadr-vtn", global = true)]
+    pub vtn_id: String,
+
+    /// A site is offline when not heard from for this long (e.g. 15m, 1h).
+    #[arg(long, env = "VTN_OFFLINE_AFTER", default_value = "15m", value_parser = humantime::parse_duration, global = true)]
+    pub offline_after: Duration,
+
+    /// Requests taking longer than this are answered 408.
+    #[arg(long, env = "VTN_REQUEST_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration, global = true)]
+    pub request_timeout: Duration,
+
+    /// Password of the `admin` account created on an empty database
+    /// (default: generated and printed once).
+    #[arg(long, env = "VTN_ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    pub admin_password: Option<String>,
+
+    /// Directory of the built site (WASM, JS, CSS) served under /pkg.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    pub site_root: PathBuf,
+
+    /// Log filter, e.g. `info` or `server=debug,info`.
+    #[arg(long, env = "VTN_LOG", default_value = "info", global = true)]
+    pub log: String,
+}
+
+impl Cli {
+    /// Parses the process's arguments, environment and config file.
+    pub fn load() -> Result<Self> {
+        Self::load_from(std::env::args_os().collect::<Vec<_>>(), |name| std::env::var(name).ok())
+    }
+
+    fn load_from(
+        args: impl IntoIterator<Item = std::ffi::OsString> + Clone,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self> {
+        let first = Self::try_parse_from(args.clone());
+        let path = first
+            .as_ref()
+            .ok()
+            .and_then(|cli| cli.config.config.clone())
+            .or_else(|| env("VTN_CONFIG").map(PathBuf::from));
+        let Some(path) = path else {
+            return first.map_err(|e| e.exit());
+        };
+        let mut command = Self::command();
+        for (key, value) in read_file(&path)? {
+            let known = command.get_arguments().any(|arg| arg.get_id() == key.as_str());
+            if !known || key == "config" {
+                bail!("{}: unknown setting {key:?}", path.display());
+            }
+            command = command.mut_arg(key.as_str(), |arg| arg.default_value(value));
+        }
+        let matches = command.try_get_matches_from(args).map_err(|e| e.exit())?;
+        Ok(Self::from_arg_matches(&matches)?)
+    }
+}
+
+fn read_file(path: &std::path::Path) -> Result<Vec<(String, String)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading the config file {}", path.display()))?;
+    let table: toml::Table = text.parse().with_context(|| format!("parsing the config file {}", path.display()))?;
+    table
+        .into_iter()
+        .map(|(key, value)| {
+            let value = match value {
+                toml::Value::String(s) => s,
+                toml::Value::Integer(i) => i.to_string(),
+                toml::Value::Boolean(b) => b.to_string(),
+                other => bail!("{}: {key} must be a string, number or boolean, not {other}", path.display()),
+            };
+            Ok((key, value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(args: &[&str], env: &[(&str, &str)]) -> Result<Cli> {
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let args: Vec<std::ffi::OsString> = std::iter::once("vtn").chain(args.iter().copied()).map(Into::into).collect();
+        Cli::load_from(args, |name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn defaults_are_documented_values() {
+        let cli = load(&[], &[]).unwrap();
+        assert_eq!(cli.config.listen, "127.0.0.1:8443".parse().unwrap());
+        assert_eq!(cli.config.offline_after, Duration::from_secs(15 * 60));
+        assert_eq!(cli.config.database_url, "sqlite://data/vtn.db?mode=rwc");
+        assert!(cli.command.is_none());
+    }
+
+    #[test]
+    fn file_values_apply_and_flags_override_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("vtn.toml");
+        std::fs::write(&file, "vtn_id = \"utility-1\"\noffline_after = \"5m\"\nlisten = \"0.0.0.0:9443\"\n").unwrap();
+        let path = file.to_str().unwrap();
+        let cli = load(&["--config", path, "--listen", "127.0.0.1:1"], &[]).unwrap();
+        assert_eq!(cli.config.vtn_id, "utility-1");
+        assert_eq!(cli.config.offline_after, Duration::from_secs(300));
+        assert_eq!(cli.config.listen, "127.0.0.1:1".parse().unwrap());
+    }
+
+    #[test]
+    fn unknown_file_setting_is_named_in_the_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("vtn.toml");
+        std::fs::write(&file, "listne = \"0.0.0.0:1\"\n").unwrap();
+        let error = load(&[], &[("VTN_CONFIG", file.to_str().unwrap())]).unwrap_err();
+        assert!(error.to_string().contains("listne"), "{error}");
+    }
+
+    #[test]
+    fn a_certificate_without_its_key_is_refused() {
+        let error = Cli::try_parse_from(["vtn", "--tls-cert", "a.pem"]).unwrap_err();
+        assert!(error.to_string().contains("--tls-key"), "{error}");
+    }
+}

@@ -1,0 +1,109 @@
+//! The VTN server as a library: `main.rs` and the integration tests both call
+//! [`start`].
+
+pub mod config;
+pub mod db;
+pub mod health;
+pub mod metrics;
+pub mod middleware;
+pub mod pki;
+pub mod routes;
+pub mod serve;
+pub mod state;
+pub mod tls;
+pub mod whoami;
+
+use anyhow::{Context, Result};
+use config::Config;
+use pki::DevPki;
+use state::AppState;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+/// A running server.
+#[derive(Debug)]
+pub struct Server {
+    /// Where HTTPS is served.
+    pub https_addr: SocketAddr,
+    /// Where plain HTTP is served for a gateway, if enabled.
+    pub http_addr: Option<SocketAddr>,
+    /// The development PKI in use, when no certificate was configured.
+    pub dev_pki: Option<DevPki>,
+    /// The `admin` password generated on this start, to show once.
+    pub generated_admin_password: Option<String>,
+    shutdown: watch::Sender<bool>,
+    listeners: JoinSet<()>,
+}
+
+impl Server {
+    /// Stops accepting connections and waits for in-flight requests to finish.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        while self.listeners.join_next().await.is_some() {}
+    }
+}
+
+/// Opens the database, applies migrations, prepares TLS and starts serving.
+pub async fn start(config: Config) -> Result<Server> {
+    let db = db::connect(&config.database_url).await?;
+    db::migrate(&db).await?;
+    let generated_admin_password = app::db::users::ensure_admin(&db, config.admin_password.as_deref())
+        .await
+        .context("creating the admin account (VTN_ADMIN_PASSWORD)")?;
+
+    let (cert, key, ven_ca, dev_pki) = match (&config.tls_cert, &config.tls_key, &config.ven_ca) {
+        (Some(cert), Some(key), Some(ven_ca)) => (cert.clone(), key.clone(), ven_ca.clone(), None),
+        _ => {
+            let (pki, created) = DevPki::ensure(&config.dev_pki_dir)
+                .with_context(|| format!("creating the development PKI in {}", config.dev_pki_dir.display()))?;
+            if created {
+                tracing::info!(dir = %config.dev_pki_dir.display(), "generated a development PKI");
+            }
+            (pki.server_cert.clone(), pki.server_key.clone(), pki.ven_ca.clone(), Some(pki))
+        }
+    };
+    let tls = TlsAcceptor::from(Arc::new(tls::server_config(&cert, &key, &ven_ca)?));
+
+    let https = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {} (VTN_LISTEN)", config.listen))?;
+    let https_addr = https.local_addr()?;
+    let http = match config.http_listen {
+        Some(addr) => Some(
+            TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr} (VTN_HTTP_LISTEN)"))?,
+        ),
+        None => None,
+    };
+    let http_addr = http.as_ref().map(TcpListener::local_addr).transpose()?;
+
+    let state = AppState { leptos: leptos_options(&config, https_addr)?, db, metrics: metrics::handle() };
+    let app = routes::router(state, config.request_timeout);
+
+    let (shutdown, stop) = watch::channel(false);
+    let mut listeners = JoinSet::new();
+    listeners.spawn(serve::serve(https, Some(tls), app.clone(), stop.clone()));
+    if let Some(http) = http {
+        listeners.spawn(serve::serve(http, None, app, stop));
+    }
+    tracing::info!(%https_addr, ?http_addr, "serving");
+    Ok(Server { https_addr, http_addr, dev_pki, generated_admin_password, shutdown, listeners })
+}
+
+fn leptos_options(config: &Config, addr: SocketAddr) -> Result<leptos::prelude::LeptosOptions> {
+    let mut options = leptos::prelude::get_configuration(None)
+        .context("reading the LEPTOS_* environment")?
+        .leptos_options;
+    // Set by cargo-leptos at build time; plain `cargo build` leaves it empty.
+    if options.output_name.is_empty() {
+        options.output_name = "vtn".into();
+    }
+    options.site_root = config.site_root.to_string_lossy().into_owned().into();
+    options.site_addr = addr;
+    Ok(options)
+}

@@ -1,0 +1,76 @@
+//! `vtn`: serve (default) or migrate. See `vtn --help`.
+
+use anyhow::Result;
+use server::config::{Cli, Command};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let cli = Cli::load()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_new(&cli.config.log).map_err(|e| anyhow::anyhow!("VTN_LOG: {e}"))?)
+        .init();
+
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Migrate => {
+            let db = server::db::connect(&cli.config.database_url).await?;
+            server::db::migrate(&db).await?;
+            println!("migrations applied");
+        }
+        Command::Serve => {
+            let server = server::start(cli.config).await?;
+            print_banner(&server);
+            shutdown_signal().await;
+            tracing::info!("shutting down: draining in-flight requests");
+            server.shutdown().await;
+        }
+    }
+    Ok(())
+}
+
+fn print_banner(server: &server::Server) {
+    let port = server.https_addr.port();
+    println!("\nOpenADR 2.0b VTN is running.");
+    println!("  Operator UI:  https://localhost:{port}/");
+    println!("  VEN base URL: https://localhost:{port}/OpenADR2/Simple/2.0b");
+    if let Some(addr) = server.http_addr {
+        println!("  Gateway HTTP: http://{addr}/");
+    }
+    if let Some(password) = &server.generated_admin_password {
+        println!("  Sign in as admin with password: {password}   (shown once; change it)");
+    }
+    if let Some(pki) = &server.dev_pki {
+        println!("  Development PKI (not for production):");
+        println!("    server CA to trust:   {}", pki.server_ca.display());
+        println!("    demo VEN certificate: {}", pki.demo_ven_cert.display());
+        println!("    demo VEN key:         {}", pki.demo_ven_key.display());
+        if let Ok(pem) = std::fs::read(&pki.demo_ven_cert) {
+            if let Some(Ok(der)) = rustls_pemfile::certs(&mut pem.as_slice()).next() {
+                println!("    demo VEN fingerprint: {}", openadr::Fingerprint::of_der(&der));
+            }
+        }
+    }
+    println!();
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        () = terminate => {},
+    }
+}

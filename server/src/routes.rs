@@ -1,0 +1,29 @@
+//! The route table: every URL the server answers, in one place.
+
+use crate::state::AppState;
+use crate::{health, metrics, middleware, whoami};
+use app::{App, shell};
+use axum::Router;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use std::time::Duration;
+
+/// Builds the application router.
+pub fn router(state: AppState, request_timeout: Duration) -> Router {
+    let db = state.db.clone();
+    // Server functions and SSR read the database from the Leptos context.
+    let context = move || provide_context(db.clone());
+    let leptos = state.leptos.clone();
+
+    let router = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
+        .route("/whoami", get(whoami::show))
+        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), move || {
+            shell(leptos.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell));
+    middleware::apply(router, request_timeout).with_state(state)
+}

@@ -1,0 +1,70 @@
+//! The rustls configuration: the server's certificate, and VEN client
+//! certificates verified against the VEN client CA but optional at the TLS
+//! layer, so that browsers without a certificate still reach the UI.
+
+use anyhow::{Context, Result, bail};
+use openadr::Fingerprint;
+use rustls::RootCertStore;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::server::WebPkiClientVerifier;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The verified client certificate of a connection, put into every request's
+/// extensions. Absent when the peer presented none.
+#[derive(Debug, Clone)]
+pub struct ClientCertificate {
+    /// The leaf certificate (DER).
+    pub der: Arc<[u8]>,
+    /// Its OpenADR 2.0b fingerprint, the VEN's identity.
+    pub fingerprint: Fingerprint,
+}
+
+impl ClientCertificate {
+    /// Wraps a verified peer certificate.
+    pub fn new(der: &[u8]) -> Self {
+        Self { der: der.into(), fingerprint: Fingerprint::of_der(der) }
+    }
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn read_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>> {
+    let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let certs = rustls_pemfile::certs(&mut pem.as_slice())
+        .collect::<Result<Vec<_>, _>>()
+        .with_context(|| format!("parsing certificates in {}", path.display()))?;
+    if certs.is_empty() {
+        bail!("{} holds no PEM certificate", path.display());
+    }
+    Ok(certs)
+}
+
+fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
+    let pem = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    rustls_pemfile::private_key(&mut pem.as_slice())
+        .with_context(|| format!("parsing the private key in {}", path.display()))?
+        .with_context(|| format!("{} holds no PEM private key", path.display()))
+}
+
+/// Builds the server's TLS configuration from PEM files.
+pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::ServerConfig> {
+    let mut roots = RootCertStore::empty();
+    for ca in read_certs(ven_ca)? {
+        roots.add(ca).with_context(|| format!("adding the VEN CA from {}", ven_ca.display()))?;
+    }
+    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+        .allow_unauthenticated()
+        .build()
+        .context("building the client certificate verifier")?;
+    let mut config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .context("choosing TLS versions")?
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(read_certs(cert)?, read_key(key)?)
+        .with_context(|| format!("using the certificate {} with key {}", cert.display(), key.display()))?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
+}

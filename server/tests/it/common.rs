@@ -1,0 +1,116 @@
+//! A server under test, and an HTTPS client that can present a certificate.
+
+use bytes::Bytes;
+use clap::Parser;
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, StatusCode};
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use server::config::Cli;
+use server::pki::Issued;
+use std::path::Path;
+use std::sync::Arc;
+use tempfile::TempDir;
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+pub const ADMIN_PASSWORD: &str = "integration-test-password";
+
+/// A running server with its own directory (database and PKI).
+pub struct TestServer {
+    pub server: server::Server,
+    _dir: TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = format!("sqlite://{}?mode=rwc", dir.path().join("vtn.db").display());
+        let pki = dir.path().join("pki");
+        let cli = Cli::try_parse_from([
+            "vtn",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            &db,
+            "--dev-pki-dir",
+            pki.to_str().unwrap(),
+            "--admin-password",
+            ADMIN_PASSWORD,
+        ])
+        .unwrap();
+        let server = server::start(cli.config).await.unwrap();
+        Self { server, _dir: dir }
+    }
+
+    pub fn pki(&self) -> &server::pki::DevPki {
+        self.server.dev_pki.as_ref().unwrap()
+    }
+
+    /// The demo VEN certificate the dev PKI issued.
+    pub fn demo_ven(&self) -> Issued {
+        let pki = self.pki();
+        let cert_pem = std::fs::read_to_string(&pki.demo_ven_cert).unwrap();
+        let key_pem = std::fs::read_to_string(&pki.demo_ven_key).unwrap();
+        let der = first_cert(cert_pem.as_bytes()).to_vec();
+        Issued { cert_pem, key_pem, der }
+    }
+
+    pub fn client(&self, identity: Option<&Issued>) -> Client {
+        Client::new(self.server.https_addr, &self.pki().server_ca, identity)
+    }
+}
+
+fn first_cert(pem: &[u8]) -> CertificateDer<'static> {
+    rustls_pemfile::certs(&mut &pem[..]).next().unwrap().unwrap()
+}
+
+/// An HTTPS client trusting the server CA, optionally with a client certificate.
+pub struct Client {
+    addr: std::net::SocketAddr,
+    connector: TlsConnector,
+}
+
+/// A response with its body read.
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: hyper::HeaderMap,
+    pub body: String,
+}
+
+impl Client {
+    fn new(addr: std::net::SocketAddr, server_ca: &Path, identity: Option<&Issued>) -> Self {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(first_cert(&std::fs::read(server_ca).unwrap())).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots);
+        let config = match identity {
+            Some(id) => {
+                let key: PrivateKeyDer<'static> = rustls_pemfile::private_key(&mut id.key_pem.as_bytes()).unwrap().unwrap();
+                builder.with_client_auth_cert(vec![first_cert(id.cert_pem.as_bytes())], key).unwrap()
+            }
+            None => builder.with_no_client_auth(),
+        };
+        Self { addr, connector: TlsConnector::from(Arc::new(config)) }
+    }
+
+    /// Sends one request on a fresh connection.
+    pub async fn send(&self, request: Request<Full<Bytes>>) -> Result<Response, Box<dyn std::error::Error + Send + Sync>> {
+        let tcp = TcpStream::connect(self.addr).await?;
+        let tls = self.connector.connect(ServerName::try_from("localhost")?, tcp).await?;
+        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
+        tokio::spawn(connection);
+        let response = sender.send_request(request).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await?.to_bytes();
+        Ok(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+    }
+
+    pub async fn get(&self, path: &str) -> Result<Response, Box<dyn std::error::Error + Send + Sync>> {
+        self.send(Request::get(path).header("host", "localhost").body(Full::default()).unwrap()).await
+    }
+}

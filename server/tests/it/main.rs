@@ -1,0 +1,6 @@
+//! Integration tests: the real server, in-process, on an ephemeral port with a
+//! SQLite file and a generated PKI, spoken to over real TLS.
+
+mod common;
+mod http;
+mod tls;
