@@ -7,12 +7,11 @@
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.11
-WASM_OPT_VERSION=116.1.0
+BINARYEN_VERSION=132.0.0
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' "$ROOT/Cargo.lock")
-NODE_PREFIX="$ROOT/.tools/node"
-export PATH="$HOME/.cargo/bin:$NODE_PREFIX/bin:$PATH"
+export PATH="$HOME/.cargo/bin:$PATH"
 
 log() { printf '==> %s\n' "$*"; }
 need_apt=()
@@ -32,10 +31,10 @@ if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if ! have_version wasm-opt "version ${WASM_OPT_VERSION%%.*}"; then
-  # Debian's binaryen (108) emits WASM that fails to hydrate; this one works.
-  log "installing wasm-opt $WASM_OPT_VERSION"
-  cargo install wasm-opt --version "$WASM_OPT_VERSION" --locked --force
+if ! have_version wasm-opt "version ${BINARYEN_VERSION%%.*}"; then
+  # Debian's binaryen (108) emits WASM that fails to hydrate; npm's works.
+  log "installing wasm-opt (npm binaryen $BINARYEN_VERSION)"
+  npm install -g --silent "binaryen@$BINARYEN_VERSION"
 fi
 
 if ! have_version cargo-leptos "$CARGO_LEPTOS_VERSION"; then
@@ -51,13 +50,14 @@ if ! have_version cargo-leptos "$CARGO_LEPTOS_VERSION"; then
   rm -rf "$work"
 fi
 
-if ! command -v sass >/dev/null 2>&1 || ! command -v npx >/dev/null 2>&1; then
+if ! command -v sass >/dev/null 2>&1; then
   log "installing sass (npm)"
-  npm install -g --silent sass
+  npm install -g --silent sass@1
 fi
 
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-command -v pg_ctlcluster >/dev/null 2>&1 || [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+command -v xmllint >/dev/null 2>&1 || need_apt+=(libxml2-utils)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -70,9 +70,4 @@ if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 fi
 
-if [ ! -x "$ROOT/.tools/venv/bin/python" ] || ! "$ROOT/.tools/venv/bin/python" -c 'import openleadr' 2>/dev/null; then
-  log "installing the openleadr VEN (PyPI) into .tools/venv"
-  python3 -m venv "$ROOT/.tools/venv"
-  "$ROOT/.tools/venv/bin/pip" install -q -r "$ROOT/end2end/interop/requirements.txt"
-fi
 log "toolchain ready"

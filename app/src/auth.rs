@@ -14,7 +14,7 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
     let db = db::from_context()?;
     let Some(user) = users::authenticate(&db, &username, &password).await? else {
         tracing::info!(username = %username.trim(), "sign-in refused");
-        return Err(AppError::Invalid("wrong username or password".into()));
+        return Err(AppError::Invalid("wrong username or password".into()).with_status());
     };
     let token = sessions::create(&db, user.id).await?;
     ssr::set_cookie(&format!(
@@ -34,7 +34,9 @@ pub async fn logout() -> Result<(), AppError> {
     if let Some(token) = ssr::session_token() {
         sessions::delete(&db, &token).await?;
     }
-    ssr::set_cookie(&format!("{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"));
+    ssr::set_cookie(&format!(
+        "{COOKIE}=; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age=0"
+    ));
     leptos_axum::redirect("/login");
     Ok(())
 }
@@ -64,9 +66,10 @@ pub mod ssr {
     }
 
     pub(super) fn set_cookie(cookie: &str) {
-        if let (Some(response), Ok(value)) =
-            (use_context::<leptos_axum::ResponseOptions>(), HeaderValue::from_str(cookie))
-        {
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(cookie),
+        ) {
             response.append_header(header::SET_COOKIE, value);
         }
     }
@@ -74,9 +77,15 @@ pub mod ssr {
     /// The signed-in user, refused unless their role is at least `min`
     /// (admin > operator > viewer).
     pub async fn require(min: Role) -> Result<SessionUser, AppError> {
+        check(min).await.map_err(AppError::with_status)
+    }
+
+    async fn check(min: Role) -> Result<SessionUser, AppError> {
         let token = session_token().ok_or(AppError::Unauthenticated)?;
         let db = db::from_context()?;
-        let model = sessions::user(&db, &token).await?.ok_or(AppError::Unauthenticated)?;
+        let model = sessions::user(&db, &token)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let user = SessionUser::try_from(&model).map_err(|reason| {
             tracing::error!(username = %model.username, %reason, "stored role is invalid");
             AppError::Forbidden

@@ -45,3 +45,22 @@ impl From<sea_orm::DbErr> for AppError {
         Self::Internal(reference)
     }
 }
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Gives the server function's HTTP response the status that matches this
+    /// error (401, 403, 400, 500) and returns the error.
+    pub fn with_status(self) -> Self {
+        use axum::http::StatusCode;
+        let status = match &self {
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Invalid(_) => StatusCode::BAD_REQUEST,
+            Self::Internal(_) | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status);
+        }
+        self
+    }
+}

@@ -42,7 +42,9 @@ impl FromStr for Role {
             "admin" => Ok(Role::Admin),
             "operator" => Ok(Role::Operator),
             "viewer" => Ok(Role::Viewer),
-            other => Err(format!("unknown role {other:?} (admin, operator or viewer)")),
+            other => Err(format!(
+                "unknown role {other:?} (admin, operator or viewer)"
+            )),
         }
     }
 }

@@ -37,7 +37,12 @@ pub struct Config {
     pub config: Option<PathBuf>,
 
     /// HTTPS listen address for the UI, API and OpenADR endpoints.
-    #[arg(long, env = "VTN_LISTEN", default_value = "127.0.0.1:8443", global = true)]
+    #[arg(
+        long,
+        env = "VTN_LISTEN",
+        default_value = "127.0.0.1:8443",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// Optional plain-HTTP listen address, for a TLS-terminating gateway only.
@@ -45,11 +50,22 @@ pub struct Config {
     pub http_listen: Option<SocketAddr>,
 
     /// Database URL: `sqlite://path?mode=rwc` or `postgres://user:pass@host/db`.
-    #[arg(long, env = "VTN_DATABASE_URL", default_value = "sqlite://data/vtn.db?mode=rwc", global = true)]
+    #[arg(
+        long,
+        env = "VTN_DATABASE_URL",
+        default_value = "sqlite://data/vtn.db?mode=rwc",
+        global = true
+    )]
     pub database_url: String,
 
     /// Server certificate chain (PEM). Without it, a development PKI is used.
-    #[arg(long, env = "VTN_TLS_CERT", requires = "tls_key", requires = "ven_ca", global = true)]
+    #[arg(
+        long,
+        env = "VTN_TLS_CERT",
+        requires = "tls_key",
+        requires = "ven_ca",
+        global = true
+    )]
     pub tls_cert: Option<PathBuf>,
 
     /// Server private key (PEM).
@@ -62,7 +78,12 @@ pub struct Config {
 
     /// Directory of the development PKI, created on first start when no
     /// certificate is configured.
-    #[arg(long, env = "VTN_DEV_PKI_DIR", default_value = "data/pki", global = true)]
+    #[arg(
+        long,
+        env = "VTN_DEV_PKI_DIR",
+        default_value = "data/pki",
+        global = true
+    )]
     pub dev_pki_dir: PathBuf,
 
     /// This VTN's ID, sent to VENs in every message.
@@ -79,11 +100,21 @@ pub struct Config {
 
     /// Password of the `admin` account created on an empty database
     /// (default: generated and printed once).
-    #[arg(long, env = "VTN_ADMIN_PASSWORD", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "VTN_ADMIN_PASSWORD",
+        hide_env_values = true,
+        global = true
+    )]
     pub admin_password: Option<String>,
 
     /// Directory of the built site (WASM, JS, CSS) served under /pkg.
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
     /// Log filter, e.g. `info` or `server=debug,info`.
@@ -94,7 +125,9 @@ pub struct Config {
 impl Cli {
     /// Parses the process's arguments, environment and config file.
     pub fn load() -> Result<Self> {
-        Self::load_from(std::env::args_os().collect::<Vec<_>>(), |name| std::env::var(name).ok())
+        Self::load_from(std::env::args_os().collect::<Vec<_>>(), |name| {
+            std::env::var(name).ok()
+        })
     }
 
     fn load_from(
@@ -112,7 +145,9 @@ impl Cli {
         };
         let mut command = Self::command();
         for (key, value) in read_file(&path)? {
-            let known = command.get_arguments().any(|arg| arg.get_id() == key.as_str());
+            let known = command
+                .get_arguments()
+                .any(|arg| arg.get_id() == key.as_str());
             if !known || key == "config" {
                 bail!("{}: unknown setting {key:?}", path.display());
             }
@@ -124,8 +159,11 @@ impl Cli {
 }
 
 fn read_file(path: &std::path::Path) -> Result<Vec<(String, String)>> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading the config file {}", path.display()))?;
-    let table: toml::Table = text.parse().with_context(|| format!("parsing the config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the config file {}", path.display()))?;
+    let table: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing the config file {}", path.display()))?;
     table
         .into_iter()
         .map(|(key, value)| {
@@ -133,7 +171,10 @@ fn read_file(path: &std::path::Path) -> Result<Vec<(String, String)>> {
                 toml::Value::String(s) => s,
                 toml::Value::Integer(i) => i.to_string(),
                 toml::Value::Boolean(b) => b.to_string(),
-                other => bail!("{}: {key} must be a string, number or boolean, not {other}", path.display()),
+                other => bail!(
+                    "{}: {key} must be a string, number or boolean, not {other}",
+                    path.display()
+                ),
             };
             Ok((key, value))
         })
@@ -145,9 +186,17 @@ mod tests {
     use super::*;
 
     fn load(args: &[&str], env: &[(&str, &str)]) -> Result<Cli> {
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let args: Vec<std::ffi::OsString> = std::iter::once("vtn").chain(args.iter().copied()).map(Into::into).collect();
-        Cli::load_from(args, |name| env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let args: Vec<std::ffi::OsString> = std::iter::once("vtn")
+            .chain(args.iter().copied())
+            .map(Into::into)
+            .collect();
+        Cli::load_from(args, |name| {
+            env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        })
     }
 
     #[test]
@@ -163,7 +212,11 @@ mod tests {
     fn file_values_apply_and_flags_override_them() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("vtn.toml");
-        std::fs::write(&file, "vtn_id = \"utility-1\"\noffline_after = \"5m\"\nlisten = \"0.0.0.0:9443\"\n").unwrap();
+        std::fs::write(
+            &file,
+            "vtn_id = \"utility-1\"\noffline_after = \"5m\"\nlisten = \"0.0.0.0:9443\"\n",
+        )
+        .unwrap();
         let path = file.to_str().unwrap();
         let cli = load(&["--config", path, "--listen", "127.0.0.1:1"], &[]).unwrap();
         assert_eq!(cli.config.vtn_id, "utility-1");

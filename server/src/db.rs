@@ -7,23 +7,31 @@ use std::path::Path;
 
 /// Connects to the database, creating the directory of a SQLite file if needed.
 pub async fn connect(url: &str) -> Result<DatabaseConnection> {
-    if let Some(file) = sqlite_file(url) {
-        if let Some(dir) = Path::new(file).parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating the database directory {}", dir.display()))?;
-        }
+    let dir = sqlite_file(url)
+        .and_then(|file| Path::new(file).parent())
+        .filter(|dir| !dir.as_os_str().is_empty());
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating the database directory {}", dir.display()))?;
     }
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
-    Database::connect(options).await.with_context(|| format!("connecting to the database {}", redact(url)))
+    Database::connect(options)
+        .await
+        .with_context(|| format!("connecting to the database {}", redact(url)))
 }
 
 /// Applies pending migrations.
 pub async fn migrate(db: &DatabaseConnection) -> Result<()> {
-    Migrator::up(db, None).await.context("applying database migrations")
+    Migrator::up(db, None)
+        .await
+        .context("applying database migrations")
 }
 
 fn sqlite_file(url: &str) -> Option<&str> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or(rest);
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
@@ -48,7 +56,10 @@ mod tests {
 
     #[test]
     fn sqlite_file_paths_are_found_in_urls() {
-        assert_eq!(sqlite_file("sqlite://data/vtn.db?mode=rwc"), Some("data/vtn.db"));
+        assert_eq!(
+            sqlite_file("sqlite://data/vtn.db?mode=rwc"),
+            Some("data/vtn.db")
+        );
         assert_eq!(sqlite_file("sqlite:/tmp/x.db"), Some("/tmp/x.db"));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://u:p@h/db"), None);
@@ -56,7 +67,10 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact("postgres://vtn:secret@db:5432/vtn"), "postgres://vtn:***@db:5432/vtn");
+        assert_eq!(
+            redact("postgres://vtn:secret@db:5432/vtn"),
+            "postgres://vtn:***@db:5432/vtn"
+        );
         assert_eq!(redact("sqlite://data/vtn.db"), "sqlite://data/vtn.db");
     }
 }

@@ -51,19 +51,29 @@ impl Server {
 pub async fn start(config: Config) -> Result<Server> {
     let db = db::connect(&config.database_url).await?;
     db::migrate(&db).await?;
-    let generated_admin_password = app::db::users::ensure_admin(&db, config.admin_password.as_deref())
-        .await
-        .context("creating the admin account (VTN_ADMIN_PASSWORD)")?;
+    let generated_admin_password =
+        app::db::users::ensure_admin(&db, config.admin_password.as_deref())
+            .await
+            .context("creating the admin account (VTN_ADMIN_PASSWORD)")?;
 
     let (cert, key, ven_ca, dev_pki) = match (&config.tls_cert, &config.tls_key, &config.ven_ca) {
         (Some(cert), Some(key), Some(ven_ca)) => (cert.clone(), key.clone(), ven_ca.clone(), None),
         _ => {
-            let (pki, created) = DevPki::ensure(&config.dev_pki_dir)
-                .with_context(|| format!("creating the development PKI in {}", config.dev_pki_dir.display()))?;
+            let (pki, created) = DevPki::ensure(&config.dev_pki_dir).with_context(|| {
+                format!(
+                    "creating the development PKI in {}",
+                    config.dev_pki_dir.display()
+                )
+            })?;
             if created {
                 tracing::info!(dir = %config.dev_pki_dir.display(), "generated a development PKI");
             }
-            (pki.server_cert.clone(), pki.server_key.clone(), pki.ven_ca.clone(), Some(pki))
+            (
+                pki.server_cert.clone(),
+                pki.server_key.clone(),
+                pki.ven_ca.clone(),
+                Some(pki),
+            )
         }
     };
     let tls = TlsAcceptor::from(Arc::new(tls::server_config(&cert, &key, &ven_ca)?));
@@ -82,7 +92,11 @@ pub async fn start(config: Config) -> Result<Server> {
     };
     let http_addr = http.as_ref().map(TcpListener::local_addr).transpose()?;
 
-    let state = AppState { leptos: leptos_options(&config, https_addr)?, db, metrics: metrics::handle() };
+    let state = AppState {
+        leptos: leptos_options(&config, https_addr)?,
+        db,
+        metrics: metrics::handle(),
+    };
     let app = routes::router(state, config.request_timeout);
 
     let (shutdown, stop) = watch::channel(false);
@@ -92,7 +106,14 @@ pub async fn start(config: Config) -> Result<Server> {
         listeners.spawn(serve::serve(http, None, app, stop));
     }
     tracing::info!(%https_addr, ?http_addr, "serving");
-    Ok(Server { https_addr, http_addr, dev_pki, generated_admin_password, shutdown, listeners })
+    Ok(Server {
+        https_addr,
+        http_addr,
+        dev_pki,
+        generated_admin_password,
+        shutdown,
+        listeners,
+    })
 }
 
 fn leptos_options(config: &Config, addr: SocketAddr) -> Result<leptos::prelude::LeptosOptions> {

@@ -8,7 +8,9 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> Result<()> {
     let cli = Cli::load()?;
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_new(&cli.config.log).map_err(|e| anyhow::anyhow!("VTN_LOG: {e}"))?)
+        .with_env_filter(
+            EnvFilter::try_new(&cli.config.log).map_err(|e| anyhow::anyhow!("VTN_LOG: {e}"))?,
+        )
         .init();
 
     match cli.command.unwrap_or(Command::Serve) {
@@ -44,10 +46,8 @@ fn print_banner(server: &server::Server) {
         println!("    server CA to trust:   {}", pki.server_ca.display());
         println!("    demo VEN certificate: {}", pki.demo_ven_cert.display());
         println!("    demo VEN key:         {}", pki.demo_ven_key.display());
-        if let Ok(pem) = std::fs::read(&pki.demo_ven_cert) {
-            if let Some(Ok(der)) = rustls_pemfile::certs(&mut pem.as_slice()).next() {
-                println!("    demo VEN fingerprint: {}", openadr::Fingerprint::of_der(&der));
-            }
+        if let Ok(fingerprint) = pki.demo_ven_fingerprint() {
+            println!("    demo VEN fingerprint: {fingerprint}");
         }
     }
     println!();

@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 const LATENCY_BUCKETS: &[f64] = &[
-    0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+    0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+    5.0, 10.0,
 ];
 
 /// The process's recorder, installed on first use (tests start several
@@ -52,5 +53,11 @@ pub async fn track(request: Request, next: Next) -> Response {
 
 /// `GET /metrics` in the Prometheus text format.
 pub async fn render(State(handle): State<PrometheusHandle>) -> impl IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], handle.render())
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        handle.render(),
+    )
 }

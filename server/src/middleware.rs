@@ -17,7 +17,10 @@ pub const MAX_BODY: usize = 4 * 1024 * 1024;
 pub fn apply(router: Router<AppState>, request_timeout: Duration) -> Router<AppState> {
     router
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .layer(TraceLayer::new_for_http())
 }

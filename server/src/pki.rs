@@ -36,16 +36,25 @@ pub struct CertificateAuthority {
 
 impl std::fmt::Debug for CertificateAuthority {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CertificateAuthority").finish_non_exhaustive()
+        f.debug_struct("CertificateAuthority")
+            .finish_non_exhaustive()
     }
 }
 
 fn validity(params: &mut CertificateParams, years: i32) {
     let now = Utc::now().date_naive();
     let yesterday = now.pred_opt().unwrap_or(now);
-    params.not_before = date_time_ymd(yesterday.year(), yesterday.month() as u8, yesterday.day() as u8);
+    params.not_before = date_time_ymd(
+        yesterday.year(),
+        yesterday.month() as u8,
+        yesterday.day() as u8,
+    );
     // Day 28 exists in every month, so the end date is always valid.
-    params.not_after = date_time_ymd(now.year() + years, now.month() as u8, now.day().min(28) as u8);
+    params.not_after = date_time_ymd(
+        now.year() + years,
+        now.month() as u8,
+        now.day().min(28) as u8,
+    );
 }
 
 fn named(common_name: &str) -> DistinguishedName {
@@ -69,9 +78,15 @@ impl CertificateAuthority {
         ];
         validity(&mut params, 10);
         let cert = params.self_signed(&key)?;
-        let certificate =
-            Issued { cert_pem: cert.pem(), key_pem: key.serialize_pem(), der: cert.der().to_vec() };
-        Ok(Self { issuer: Issuer::new(params, key), certificate })
+        let certificate = Issued {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            der: cert.der().to_vec(),
+        };
+        Ok(Self {
+            issuer: Issuer::new(params, key),
+            certificate,
+        })
     }
 
     /// Loads a CA from its certificate and key (PEM).
@@ -82,13 +97,21 @@ impl CertificateAuthority {
             .next()
             .context("no certificate in the CA PEM")??
             .to_vec();
-        let certificate = Issued { cert_pem: cert_pem.to_owned(), key_pem: key_pem.to_owned(), der };
-        Ok(Self { issuer, certificate })
+        let certificate = Issued {
+            cert_pem: cert_pem.to_owned(),
+            key_pem: key_pem.to_owned(),
+            der,
+        };
+        Ok(Self {
+            issuer,
+            certificate,
+        })
     }
 
     /// A TLS server certificate for these DNS names or IP addresses.
     pub fn issue_server(&self, names: &[&str]) -> Result<Issued> {
-        let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())?;
+        let mut params =
+            CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())?;
         params.distinguished_name = named(names.first().copied().unwrap_or("vtn"));
         params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
         self.issue(params)
@@ -107,7 +130,11 @@ impl CertificateAuthority {
         validity(&mut params, 2);
         let key = KeyPair::generate()?;
         let cert = params.signed_by(&key, &self.issuer)?;
-        Ok(Issued { cert_pem: cert.pem(), key_pem: key.serialize_pem(), der: cert.der().to_vec() })
+        Ok(Issued {
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+            der: cert.der().to_vec(),
+        })
     }
 }
 
@@ -141,6 +168,16 @@ impl DevPki {
         }
     }
 
+    /// The OpenADR fingerprint of the demo VEN's certificate.
+    pub fn demo_ven_fingerprint(&self) -> Result<openadr::Fingerprint> {
+        let pem = fs::read(&self.demo_ven_cert)
+            .with_context(|| format!("reading {}", self.demo_ven_cert.display()))?;
+        let der = rustls_pemfile::certs(&mut pem.as_slice())
+            .next()
+            .with_context(|| format!("no certificate in {}", self.demo_ven_cert.display()))??;
+        Ok(openadr::Fingerprint::of_der(&der))
+    }
+
     /// Creates the development PKI in `dir` unless it is already there.
     /// Returns the layout and whether it was created now.
     pub fn ensure(dir: &Path) -> Result<(Self, bool)> {
@@ -162,7 +199,10 @@ impl DevPki {
         write_private(&pki.demo_ven_key, &demo.key_pem)?;
         write_private(&pki.server_key, &server.key_pem)?;
         // The certificate last: its presence marks the PKI as complete.
-        write_public(&pki.server_cert, &format!("{}{}", server.cert_pem, server_ca.certificate.cert_pem))?;
+        write_public(
+            &pki.server_cert,
+            &format!("{}{}", server.cert_pem, server_ca.certificate.cert_pem),
+        )?;
         Ok((pki, true))
     }
 }
@@ -180,7 +220,8 @@ fn write_private(path: &Path, contents: &str) -> Result<()> {
         .mode(0o600)
         .open(path)
         .with_context(|| format!("writing {}", path.display()))?;
-    file.write_all(contents.as_bytes()).with_context(|| format!("writing {}", path.display()))
+    file.write_all(contents.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 #[cfg(test)]
@@ -205,7 +246,8 @@ mod tests {
     #[test]
     fn a_loaded_ca_issues_certificates_like_the_original() {
         let ca = CertificateAuthority::generate("test CA").unwrap();
-        let loaded = CertificateAuthority::load(&ca.certificate.cert_pem, &ca.certificate.key_pem).unwrap();
+        let loaded =
+            CertificateAuthority::load(&ca.certificate.cert_pem, &ca.certificate.key_pem).unwrap();
         let leaf = loaded.issue_client("ven-1").unwrap();
         assert!(leaf.cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));
         assert_ne!(leaf.der, ca.certificate.der);

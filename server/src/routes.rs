@@ -21,9 +21,14 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/whoami", get(whoami::show))
-        .leptos_routes_with_context(&state, generate_route_list(App), context.clone(), move || {
-            shell(leptos.clone())
-        })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell));
+        .leptos_routes_with_context(
+            &state,
+            generate_route_list(App),
+            context.clone(),
+            move || shell(leptos.clone()),
+        )
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ));
     middleware::apply(router, request_timeout).with_state(state)
 }

@@ -96,8 +96,15 @@ async fn connection<I>(
         app.clone().oneshot(request.map(Body::new))
     });
     let mut builder = Builder::new(TokioExecutor::new());
-    builder.http1().timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(30));
-    let served = watcher.watch(builder.serve_connection_with_upgrades(io, service).into_owned());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30));
+    let served = watcher.watch(
+        builder
+            .serve_connection_with_upgrades(io, service)
+            .into_owned(),
+    );
     if let Err(error) = served.await {
         tracing::debug!(%remote, %error, "connection ended with an error");
     }

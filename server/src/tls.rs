@@ -23,7 +23,10 @@ pub struct ClientCertificate {
 impl ClientCertificate {
     /// Wraps a verified peer certificate.
     pub fn new(der: &[u8]) -> Self {
-        Self { der: der.into(), fingerprint: Fingerprint::of_der(der) }
+        Self {
+            der: der.into(),
+            fingerprint: Fingerprint::of_der(der),
+        }
     }
 }
 
@@ -53,7 +56,9 @@ fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
 pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::ServerConfig> {
     let mut roots = RootCertStore::empty();
     for ca in read_certs(ven_ca)? {
-        roots.add(ca).with_context(|| format!("adding the VEN CA from {}", ven_ca.display()))?;
+        roots
+            .add(ca)
+            .with_context(|| format!("adding the VEN CA from {}", ven_ca.display()))?;
     }
     let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
         .allow_unauthenticated()
@@ -64,7 +69,13 @@ pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::S
         .context("choosing TLS versions")?
         .with_client_cert_verifier(verifier)
         .with_single_cert(read_certs(cert)?, read_key(key)?)
-        .with_context(|| format!("using the certificate {} with key {}", cert.display(), key.display()))?;
+        .with_context(|| {
+            format!(
+                "using the certificate {} with key {}",
+                cert.display(),
+                key.display()
+            )
+        })?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }

@@ -14,5 +14,7 @@ pub struct WhoAmI {
 
 /// Handler.
 pub async fn show(cert: Option<Extension<ClientCertificate>>) -> Json<WhoAmI> {
-    Json(WhoAmI { fingerprint: cert.map(|Extension(cert)| cert.fingerprint.to_string()) })
+    Json(WhoAmI {
+        fingerprint: cert.map(|Extension(cert)| cert.fingerprint.to_string()),
+    })
 }

@@ -37,7 +37,9 @@ pub(crate) mod testing {
         let db = match std::env::var("TEST_DATABASE_URL") {
             Ok(url) => {
                 let schema = format!("t{:016x}", rand::random::<u64>());
-                let admin = Database::connect(&url).await.expect("connect TEST_DATABASE_URL");
+                let admin = Database::connect(&url)
+                    .await
+                    .expect("connect TEST_DATABASE_URL");
                 sea_orm::ConnectionTrait::execute_unprepared(
                     &admin,
                     &format!("CREATE SCHEMA {schema}"),
@@ -49,7 +51,9 @@ pub(crate) mod testing {
                     .await
                     .expect("connect to test schema")
             }
-            Err(_) => Database::connect("sqlite::memory:").await.expect("open sqlite"),
+            Err(_) => Database::connect("sqlite::memory:")
+                .await
+                .expect("open sqlite"),
         };
         Migrator::up(&db, None).await.expect("migrate");
         db

@@ -2,19 +2,26 @@
 
 use super::entity::{session, user};
 use chrono::{Duration, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+};
 use sha2::{Digest, Sha256};
 
 /// How long a sign-in lasts.
 pub const LIFETIME: Duration = Duration::hours(12);
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Opens a session for the user and returns the token for the cookie.
 pub async fn create(db: &DatabaseConnection, user_id: i32) -> Result<String, DbErr> {
-    let token: String = (0..32).map(|_| format!("{:02x}", rand::random::<u8>())).collect();
+    let token: String = (0..32)
+        .map(|_| format!("{:02x}", rand::random::<u8>()))
+        .collect();
     let now = Utc::now();
     session::ActiveModel {
         token_hash: Set(hash(&token)),
@@ -61,9 +68,14 @@ mod tests {
     #[tokio::test]
     async fn token_opens_the_session_until_deleted() {
         let db = database().await;
-        let admin = users::create(&db, "alice", "a long password!", Role::Admin).await.unwrap();
+        let admin = users::create(&db, "alice", "a long password!", Role::Admin)
+            .await
+            .unwrap();
         let token = create(&db, admin.id).await.unwrap();
-        assert_eq!(user(&db, &token).await.unwrap().map(|u| u.username), Some("alice".into()));
+        assert_eq!(
+            user(&db, &token).await.unwrap().map(|u| u.username),
+            Some("alice".into())
+        );
         assert!(user(&db, "not-a-token").await.unwrap().is_none());
         delete(&db, &token).await.unwrap();
         assert!(user(&db, &token).await.unwrap().is_none());
@@ -72,10 +84,15 @@ mod tests {
     #[tokio::test]
     async fn expired_sessions_are_refused_and_purged() {
         let db = database().await;
-        let admin = users::create(&db, "bob", "a long password!", Role::Viewer).await.unwrap();
+        let admin = users::create(&db, "bob", "a long password!", Role::Viewer)
+            .await
+            .unwrap();
         let token = create(&db, admin.id).await.unwrap();
         session::Entity::update_many()
-            .col_expr(session::Column::ExpiresAt, sea_orm::sea_query::Expr::value(Utc::now() - Duration::minutes(1)))
+            .col_expr(
+                session::Column::ExpiresAt,
+                sea_orm::sea_query::Expr::value(Utc::now() - Duration::minutes(1)),
+            )
             .exec(&db)
             .await
             .unwrap();

@@ -7,7 +7,10 @@ use argon2::{
     password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng},
 };
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, Set,
+};
 use std::sync::OnceLock;
 
 /// Why a user could not be created.
@@ -33,7 +36,11 @@ pub fn hash_password(password: &str) -> String {
 
 fn password_matches(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -45,16 +52,23 @@ pub async fn create(
     role: Role,
 ) -> Result<user::Model, CreateUserError> {
     let username = username.trim();
-    if username.is_empty() || username.chars().count() > 64 || username.chars().any(char::is_whitespace) {
+    if username.is_empty()
+        || username.chars().count() > 64
+        || username.chars().any(char::is_whitespace)
+    {
         return Err(CreateUserError::Invalid(
             "a username is 1 to 64 characters without spaces".into(),
         ));
     }
     if password.chars().count() < 12 {
-        return Err(CreateUserError::Invalid("a password needs at least 12 characters".into()));
+        return Err(CreateUserError::Invalid(
+            "a password needs at least 12 characters".into(),
+        ));
     }
     if find_by_username(db, username).await?.is_some() {
-        return Err(CreateUserError::Invalid(format!("the username {username:?} is taken")));
+        return Err(CreateUserError::Invalid(format!(
+            "the username {username:?} is taken"
+        )));
     }
     let password_hash = blocking_hash(password.to_owned()).await;
     let model = user::ActiveModel {
@@ -76,8 +90,14 @@ async fn blocking_hash(password: String) -> String {
 }
 
 /// The user with this name, if any.
-pub async fn find_by_username(db: &DatabaseConnection, username: &str) -> Result<Option<user::Model>, DbErr> {
-    user::Entity::find().filter(user::Column::Username.eq(username)).one(db).await
+pub async fn find_by_username(
+    db: &DatabaseConnection,
+    username: &str,
+) -> Result<Option<user::Model>, DbErr> {
+    user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await
 }
 
 /// The user if the password is right. Unknown names cost as much time as wrong
@@ -91,7 +111,9 @@ pub async fn authenticate(
     let found = find_by_username(db, username.trim()).await?;
     let phc = match &found {
         Some(user) => user.password_hash.clone(),
-        None => DUMMY.get_or_init(|| hash_password("not a real password")).clone(),
+        None => DUMMY
+            .get_or_init(|| hash_password("not a real password"))
+            .clone(),
     };
     let password = password.to_owned();
     let ok = tokio::task::spawn_blocking(move || password_matches(&password, &phc))
@@ -133,7 +155,10 @@ impl TryFrom<&user::Model> for SessionUser {
     type Error = String;
 
     fn try_from(model: &user::Model) -> Result<Self, Self::Error> {
-        Ok(SessionUser { username: model.username.clone(), role: model.role.parse()? })
+        Ok(SessionUser {
+            username: model.username.clone(),
+            role: model.role.parse()?,
+        })
     }
 }
 
@@ -145,9 +170,17 @@ mod tests {
     #[tokio::test]
     async fn first_start_creates_admin_once_with_generated_password() {
         let db = database().await;
-        let password = ensure_admin(&db, None).await.unwrap().expect("a generated password");
+        let password = ensure_admin(&db, None)
+            .await
+            .unwrap()
+            .expect("a generated password");
         assert_eq!(password.len(), 20);
-        assert!(authenticate(&db, "admin", &password).await.unwrap().is_some());
+        assert!(
+            authenticate(&db, "admin", &password)
+                .await
+                .unwrap()
+                .is_some()
+        );
         assert_eq!(ensure_admin(&db, None).await.unwrap(), None);
         assert_eq!(count(&db).await.unwrap(), 1);
     }
@@ -155,10 +188,25 @@ mod tests {
     #[tokio::test]
     async fn wrong_password_and_unknown_user_are_refused() {
         let db = database().await;
-        create(&db, "ops", "correct horse battery", Role::Operator).await.unwrap();
-        assert!(authenticate(&db, "ops", "wrong password!!").await.unwrap().is_none());
-        assert!(authenticate(&db, "nobody", "correct horse battery").await.unwrap().is_none());
-        let user = authenticate(&db, " ops ", "correct horse battery").await.unwrap().unwrap();
+        create(&db, "ops", "correct horse battery", Role::Operator)
+            .await
+            .unwrap();
+        assert!(
+            authenticate(&db, "ops", "wrong password!!")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            authenticate(&db, "nobody", "correct horse battery")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let user = authenticate(&db, " ops ", "correct horse battery")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(user.role, "operator");
     }
 
@@ -167,8 +215,12 @@ mod tests {
         let db = database().await;
         let short = create(&db, "ops", "short", Role::Viewer).await.unwrap_err();
         assert!(short.to_string().contains("at least 12"), "{short}");
-        create(&db, "ops", "long enough password", Role::Viewer).await.unwrap();
-        let taken = create(&db, "ops", "long enough password", Role::Viewer).await.unwrap_err();
+        create(&db, "ops", "long enough password", Role::Viewer)
+            .await
+            .unwrap();
+        let taken = create(&db, "ops", "long enough password", Role::Viewer)
+            .await
+            .unwrap_err();
         assert!(taken.to_string().contains("taken"), "{taken}");
     }
 }

@@ -53,7 +53,11 @@ impl TestServer {
         let cert_pem = std::fs::read_to_string(&pki.demo_ven_cert).unwrap();
         let key_pem = std::fs::read_to_string(&pki.demo_ven_key).unwrap();
         let der = first_cert(cert_pem.as_bytes()).to_vec();
-        Issued { cert_pem, key_pem, der }
+        Issued {
+            cert_pem,
+            key_pem,
+            der,
+        }
     }
 
     pub fn client(&self, identity: Option<&Issued>) -> Client {
@@ -62,7 +66,10 @@ impl TestServer {
 }
 
 fn first_cert(pem: &[u8]) -> CertificateDer<'static> {
-    rustls_pemfile::certs(&mut &pem[..]).next().unwrap().unwrap()
+    rustls_pemfile::certs(&mut &pem[..])
+        .next()
+        .unwrap()
+        .unwrap()
 }
 
 /// An HTTPS client trusting the server CA, optionally with a client certificate.
@@ -81,7 +88,9 @@ pub struct Response {
 impl Client {
     fn new(addr: std::net::SocketAddr, server_ca: &Path, identity: Option<&Issued>) -> Self {
         let mut roots = rustls::RootCertStore::empty();
-        roots.add(first_cert(&std::fs::read(server_ca).unwrap())).unwrap();
+        roots
+            .add(first_cert(&std::fs::read(server_ca).unwrap()))
+            .unwrap();
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let builder = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
@@ -89,28 +98,56 @@ impl Client {
             .with_root_certificates(roots);
         let config = match identity {
             Some(id) => {
-                let key: PrivateKeyDer<'static> = rustls_pemfile::private_key(&mut id.key_pem.as_bytes()).unwrap().unwrap();
-                builder.with_client_auth_cert(vec![first_cert(id.cert_pem.as_bytes())], key).unwrap()
+                let key: PrivateKeyDer<'static> =
+                    rustls_pemfile::private_key(&mut id.key_pem.as_bytes())
+                        .unwrap()
+                        .unwrap();
+                builder
+                    .with_client_auth_cert(vec![first_cert(id.cert_pem.as_bytes())], key)
+                    .unwrap()
             }
             None => builder.with_no_client_auth(),
         };
-        Self { addr, connector: TlsConnector::from(Arc::new(config)) }
+        Self {
+            addr,
+            connector: TlsConnector::from(Arc::new(config)),
+        }
     }
 
     /// Sends one request on a fresh connection.
-    pub async fn send(&self, request: Request<Full<Bytes>>) -> Result<Response, Box<dyn std::error::Error + Send + Sync>> {
+    pub async fn send(
+        &self,
+        request: Request<Full<Bytes>>,
+    ) -> Result<Response, Box<dyn std::error::Error + Send + Sync>> {
         let tcp = TcpStream::connect(self.addr).await?;
-        let tls = self.connector.connect(ServerName::try_from("localhost")?, tcp).await?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
+        let tls = self
+            .connector
+            .connect(ServerName::try_from("localhost")?, tcp)
+            .await?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
         tokio::spawn(connection);
         let response = sender.send_request(request).await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.into_body().collect().await?.to_bytes();
-        Ok(Response { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+        Ok(Response {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
     }
 
-    pub async fn get(&self, path: &str) -> Result<Response, Box<dyn std::error::Error + Send + Sync>> {
-        self.send(Request::get(path).header("host", "localhost").body(Full::default()).unwrap()).await
+    pub async fn get(
+        &self,
+        path: &str,
+    ) -> Result<Response, Box<dyn std::error::Error + Send + Sync>> {
+        self.send(
+            Request::get(path)
+                .header("host", "localhost")
+                .body(Full::default())
+                .unwrap(),
+        )
+        .await
     }
 }

@@ -10,8 +10,16 @@ async fn health_readiness_and_metrics_answer() {
     assert_eq!(client.get("/healthz").await.unwrap().body, "ok");
     assert_eq!(client.get("/readyz").await.unwrap().body, "ready");
     let metrics = client.get("/metrics").await.unwrap();
-    assert!(metrics.body.contains("http_requests_total"), "{}", metrics.body);
-    assert!(metrics.body.contains(r#"route="/healthz""#), "{}", metrics.body);
+    assert!(
+        metrics.body.contains("http_requests_total"),
+        "{}",
+        metrics.body
+    );
+    assert!(
+        metrics.body.contains(r#"route="/healthz""#),
+        "{}",
+        metrics.body
+    );
     vtn.server.shutdown().await;
 }
 
@@ -39,7 +47,13 @@ async fn login(vtn: &TestServer, password: &str) -> crate::common::Response {
 async fn signing_in_sets_a_strict_session_cookie_that_opens_the_overview() {
     let vtn = TestServer::start().await;
     let response = login(&vtn, ADMIN_PASSWORD).await;
-    let cookie = response.headers.get("set-cookie").expect("a session cookie").to_str().unwrap().to_owned();
+    let cookie = response
+        .headers
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .to_owned();
     for attribute in ["HttpOnly", "Secure", "SameSite=Strict"] {
         assert!(cookie.contains(attribute), "{cookie}");
     }
@@ -62,7 +76,12 @@ async fn signing_in_sets_a_strict_session_cookie_that_opens_the_overview() {
 async fn a_wrong_password_gets_a_readable_error_and_no_cookie() {
     let vtn = TestServer::start().await;
     let response = login(&vtn, "not-the-password").await;
+    assert_eq!(response.status, 400);
     assert!(response.headers.get("set-cookie").is_none());
-    assert!(response.body.contains("wrong username or password"), "{}", response.body);
+    assert!(
+        response.body.contains("wrong username or password"),
+        "{}",
+        response.body
+    );
     vtn.server.shutdown().await;
 }

@@ -29,13 +29,26 @@ async fn without_a_certificate_the_ui_is_served_but_there_is_no_ven_identity() {
 #[tokio::test]
 async fn a_certificate_from_another_ca_fails_the_handshake() {
     let vtn = TestServer::start().await;
-    let stranger = CertificateAuthority::generate("some other CA").unwrap().issue_client("intruder").unwrap();
+    let stranger = CertificateAuthority::generate("some other CA")
+        .unwrap()
+        .issue_client("intruder")
+        .unwrap();
     let result = vtn.client(Some(&stranger)).get("/whoami").await;
     let error = result.err().expect("the server must refuse an unknown CA");
     // TLS 1.3 reports the server's alert on the first read after the handshake.
     let text = format!("{error:?}");
-    assert!(text.contains("UnknownCA") || text.contains("BadCertificate") || text.contains("alert"), "{text}");
+    assert!(
+        text.contains("UnknownCA") || text.contains("BadCertificate") || text.contains("alert"),
+        "{text}"
+    );
     // The same server still serves clients with good (or no) certificates.
-    assert_eq!(vtn.client(Some(&vtn.demo_ven())).get("/healthz").await.unwrap().status, 200);
+    assert_eq!(
+        vtn.client(Some(&vtn.demo_ven()))
+            .get("/healthz")
+            .await
+            .unwrap()
+            .status,
+        200
+    );
     vtn.server.shutdown().await;
 }

@@ -1,0 +1,31 @@
+# The two commands: `make run` and `make test`. Both install what is missing first.
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+SITE_ROOT := target/site
+
+.PHONY: tools build run test lint unit e2e
+
+tools:
+	@scripts/install-tools.sh
+
+build: tools
+	cargo leptos build --release
+
+## Serve the VTN on https://localhost:8443 (SQLite under ./data, dev PKI under ./data/pki).
+run: build
+	LEPTOS_SITE_ROOT=$(SITE_ROOT) $(TARGET_DIR)/release/vtn
+
+## Everything: format, lints, unit and integration tests, browser tests.
+test: tools lint unit e2e
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test --workspace --exclude frontend
+
+e2e: build
+	end2end/run.sh $(TARGET_DIR)/release/vtn $(SITE_ROOT)
