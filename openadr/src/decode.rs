@@ -1,0 +1,313 @@
+//! The decoding context: finds children by local name, checks their namespace,
+//! records deviations (or refuses them in strict mode), and reports errors with
+//! the path of the element concerned.
+
+use crate::deviation::{Deviation, DeviationKind, Mode};
+use crate::error::{Error, ErrorKind};
+use crate::ns::Ns;
+use crate::values::{self, DateTime, Duration};
+use crate::xml::Element;
+use crate::xml::reader::Namespace;
+use std::str::FromStr;
+
+pub(crate) struct Decoder {
+    mode: Mode,
+    pub(crate) deviations: Vec<Deviation>,
+    path: Vec<String>,
+}
+
+impl Decoder {
+    pub(crate) fn new(mode: Mode) -> Self {
+        Self {
+            mode,
+            deviations: Vec::new(),
+            path: Vec::new(),
+        }
+    }
+
+    /// Runs `f` with `name` appended to the current path.
+    pub(crate) fn within<T>(
+        &mut self,
+        name: &str,
+        f: impl FnOnce(&mut Self) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.path.push(name.to_owned());
+        let result = f(self);
+        if result.is_ok() {
+            self.path.pop();
+        }
+        result
+    }
+
+    pub(crate) fn path_to(&self, leaf: &str) -> String {
+        let mut path = self.path.join("/");
+        if !leaf.is_empty() {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(leaf);
+        }
+        path
+    }
+
+    pub(crate) fn error(&self, kind: ErrorKind, leaf: &str) -> Error {
+        Error::at(kind, self.path_to(leaf))
+    }
+
+    pub(crate) fn invalid(&self, leaf: &str, value: &str, reason: impl Into<String>) -> Error {
+        self.error(
+            ErrorKind::Invalid {
+                element: leaf.to_owned(),
+                value: value.to_owned(),
+                reason: reason.into(),
+            },
+            leaf,
+        )
+    }
+
+    /// Records a deviation, or refuses it in strict mode.
+    pub(crate) fn deviate(&mut self, leaf: &str, kind: DeviationKind) -> Result<(), Error> {
+        let deviation = Deviation {
+            path: self.path_to(leaf),
+            kind,
+        };
+        match self.mode {
+            Mode::Lenient => {
+                self.deviations.push(deviation);
+                Ok(())
+            }
+            Mode::Strict => Err(Error::at(
+                ErrorKind::Deviation(deviation.clone()),
+                deviation.path,
+            )),
+        }
+    }
+
+    /// Checks that `element` is in `ns`; another namespace is a deviation.
+    pub(crate) fn check_ns(&mut self, element: &Element, ns: Ns) -> Result<(), Error> {
+        if element.ns == Namespace::Known(ns) {
+            return Ok(());
+        }
+        let found = match &element.ns {
+            Namespace::Known(other) => other.uri().to_owned(),
+            Namespace::Other(uri) => uri.clone(),
+            Namespace::None => String::new(),
+        };
+        self.deviate(
+            &element.name,
+            DeviationKind::WrongNamespace {
+                name: element.name.clone(),
+                expected: ns.uri(),
+                found,
+            },
+        )
+    }
+
+    /// The first child with this local name, namespace checked.
+    pub(crate) fn child<'e>(
+        &mut self,
+        parent: &'e Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<&'e Element>, Error> {
+        match parent.children.iter().find(|c| c.name == name) {
+            Some(child) => {
+                self.check_ns(child, ns)?;
+                Ok(Some(child))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The required child with this local name.
+    pub(crate) fn required<'e>(
+        &mut self,
+        parent: &'e Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<&'e Element, Error> {
+        self.child(parent, ns, name)?
+            .ok_or_else(|| self.error(ErrorKind::Missing(name), name))
+    }
+
+    /// Every child with this local name, in order.
+    pub(crate) fn children<'e>(
+        &mut self,
+        parent: &'e Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Vec<&'e Element>, Error> {
+        let found: Vec<&Element> = parent.children.iter().filter(|c| c.name == name).collect();
+        for child in &found {
+            self.check_ns(child, ns)?;
+        }
+        Ok(found)
+    }
+
+    /// The trimmed text of a required child.
+    pub(crate) fn text(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<String, Error> {
+        Ok(self.required(parent, ns, name)?.text.trim().to_owned())
+    }
+
+    /// The trimmed text of an optional child.
+    pub(crate) fn opt_text(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<String>, Error> {
+        Ok(self
+            .child(parent, ns, name)?
+            .map(|c| c.text.trim().to_owned()))
+    }
+
+    /// A required child parsed with `FromStr`.
+    pub(crate) fn parse<T: FromStr>(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<T, Error>
+    where
+        T::Err: std::fmt::Display,
+    {
+        let text = self.text(parent, ns, name)?;
+        text.parse()
+            .map_err(|e: T::Err| self.invalid(name, &text, e.to_string()))
+    }
+
+    /// An optional child parsed with `FromStr`.
+    pub(crate) fn opt_parse<T: FromStr>(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<T>, Error>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.opt_text(parent, ns, name)? {
+            Some(text) => text
+                .parse()
+                .map(Some)
+                .map_err(|e: T::Err| self.invalid(name, &text, e.to_string())),
+            None => Ok(None),
+        }
+    }
+
+    /// `xs:boolean`: true, false, 1 or 0.
+    pub(crate) fn boolean(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<bool, Error> {
+        let text = self.text(parent, ns, name)?;
+        parse_bool(&text).ok_or_else(|| self.invalid(name, &text, "expected true or false"))
+    }
+
+    /// An optional `xs:boolean`.
+    pub(crate) fn opt_boolean(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<bool>, Error> {
+        match self.opt_text(parent, ns, name)? {
+            Some(text) => parse_bool(&text)
+                .map(Some)
+                .ok_or_else(|| self.invalid(name, &text, "expected true or false")),
+            None => Ok(None),
+        }
+    }
+
+    /// The text of an element as a date-time, with zone deviations recorded.
+    pub(crate) fn date_time_text(&mut self, element: &Element) -> Result<DateTime, Error> {
+        let text = element.text.trim();
+        let (value, deviation) = values::parse_date_time(text)
+            .map_err(|reason| self.invalid(&element.name, text, reason))?;
+        if let Some(kind) = deviation {
+            self.deviate(&element.name, kind)?;
+        }
+        Ok(value)
+    }
+
+    /// A required child holding a date-time directly (e.g. `ei:createdDateTime`).
+    pub(crate) fn date_time(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<DateTime, Error> {
+        let element = self.required(parent, ns, name)?;
+        self.date_time_text(element)
+    }
+
+    /// An optional child holding a date-time directly.
+    pub(crate) fn opt_date_time(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<DateTime>, Error> {
+        match self.child(parent, ns, name)? {
+            Some(element) => self.date_time_text(element).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// `xcal:dtstart/xcal:date-time` under `parent`, if present.
+    pub(crate) fn opt_dtstart(&mut self, parent: &Element) -> Result<Option<DateTime>, Error> {
+        match self.child(parent, Ns::Xcal, "dtstart")? {
+            Some(dtstart) => self
+                .within("dtstart", |d| d.date_time(dtstart, Ns::Xcal, "date-time"))
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A required `xcal:dtstart`.
+    pub(crate) fn dtstart(&mut self, parent: &Element) -> Result<DateTime, Error> {
+        self.opt_dtstart(parent)?
+            .ok_or_else(|| self.error(ErrorKind::Missing("dtstart"), "dtstart"))
+    }
+
+    /// A duration property: `<name><xcal:duration>PT1H</xcal:duration></name>`.
+    pub(crate) fn opt_duration_prop(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<Duration>, Error> {
+        match self.child(parent, ns, name)? {
+            Some(prop) => self
+                .within(name, |d| d.parse(prop, Ns::Xcal, "duration"))
+                .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A required duration property.
+    pub(crate) fn duration_prop(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Duration, Error> {
+        self.opt_duration_prop(parent, ns, name)?
+            .ok_or_else(|| self.error(ErrorKind::Missing(name), name))
+    }
+}
+
+fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
