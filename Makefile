@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 SITE_ROOT := target/site
 
-.PHONY: tools build run test lint unit e2e
+.PHONY: tools build run test lint unit e2e bench
 
 tools:
 	@scripts/install-tools.sh
@@ -26,6 +26,11 @@ lint:
 
 unit:
 	cargo test --workspace --exclude frontend
+	cargo bench -p openadr --no-run
 
 e2e: build
 	end2end/run.sh $(TARGET_DIR)/release/vtn $(SITE_ROOT)
+
+## Benchmarks; figures go to BENCHMARKS.md. Not part of `make test` (which only builds them).
+bench: tools
+	scripts/bench.sh

@@ -44,7 +44,8 @@ impl EiResponse {
             Ok(Self {
                 code,
                 description: d.opt_text(el, Ns::Ei, "responseDescription")?,
-                request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
+                // pyoadr-ven leaves it out of oadrCreatedEvent.
+                request_id: RequestId(d.text_or_assume(el, Ns::Pyld, "requestID", "")?),
             })
         })
     }
@@ -89,9 +90,9 @@ impl EiTarget {
         }
     }
 
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        let name = el.name.clone();
-        d.within(&name, |d| {
+    /// Decodes a target-typed element (`eiTarget`, `reportSubject`…) named `name`.
+    pub(crate) fn decode(d: &mut Decoder, el: &Element, name: &'static str) -> Result<Self, Error> {
+        d.within(name, |d| {
             let texts = |d: &mut Decoder, child: &'static str| -> Result<Vec<String>, Error> {
                 Ok(d.children(el, Ns::Ei, child)?
                     .into_iter()
@@ -337,7 +338,7 @@ impl ItemBase {
         el: &Element,
         kind: ItemKind,
         ns: Ns,
-        name: &str,
+        name: &'static str,
     ) -> Result<Self, Error> {
         d.within(name, |d| {
             let power_attributes = match d.child(el, Ns::Power, "powerAttributes")? {

@@ -13,7 +13,8 @@ use std::str::FromStr;
 pub(crate) struct Decoder {
     mode: Mode,
     pub(crate) deviations: Vec<Deviation>,
-    path: Vec<String>,
+    /// Element names from the root; static so that descending costs no allocation.
+    path: Vec<&'static str>,
 }
 
 impl Decoder {
@@ -28,10 +29,10 @@ impl Decoder {
     /// Runs `f` with `name` appended to the current path.
     pub(crate) fn within<T>(
         &mut self,
-        name: &str,
+        name: &'static str,
         f: impl FnOnce(&mut Self) -> Result<T, Error>,
     ) -> Result<T, Error> {
-        self.path.push(name.to_owned());
+        self.path.push(name);
         let result = f(self);
         if result.is_ok() {
             self.path.pop();
@@ -152,6 +153,24 @@ impl Decoder {
         name: &'static str,
     ) -> Result<String, Error> {
         Ok(self.required(parent, ns, name)?.text.trim().to_owned())
+    }
+
+    /// The text of a required child whose absence some peers get away with:
+    /// absent, it reads as `assumed` and is reported as a deviation.
+    pub(crate) fn text_or_assume(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+        assumed: &'static str,
+    ) -> Result<String, Error> {
+        match self.opt_text(parent, ns, name)? {
+            Some(text) => Ok(text),
+            None => {
+                self.deviate(name, DeviationKind::MissingElement { name, assumed })?;
+                Ok(assumed.to_owned())
+            }
+        }
     }
 
     /// The trimmed text of an optional child.

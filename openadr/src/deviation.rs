@@ -45,6 +45,14 @@ pub enum DeviationKind {
         /// The text as sent.
         value: String,
     },
+    /// A required element is absent but its value is implied (e.g. `0` for the
+    /// reportRequestID of a METADATA report).
+    MissingElement {
+        /// The element.
+        name: &'static str,
+        /// The value assumed.
+        assumed: &'static str,
+    },
     /// An element name used in place of the schema's one.
     ElementAlias {
         /// The name sent.
@@ -78,6 +86,9 @@ impl fmt::Display for Deviation {
             DeviationKind::ElementAlias { found, read_as } => {
                 write!(f, "{found} used for {read_as}")?
             }
+            DeviationKind::MissingElement { name, assumed } => {
+                write!(f, "{name} missing (read as {assumed:?})")?
+            }
         }
         write!(f, " at {}", self.path)
     }
@@ -91,6 +102,7 @@ impl DeviationKind {
             DeviationKind::DateTimeWithoutZone { .. } => "date-time-without-zone",
             DeviationKind::DateTimeWithOffset { .. } => "date-time-with-offset",
             DeviationKind::ElementAlias { .. } => "element-alias",
+            DeviationKind::MissingElement { .. } => "missing-element",
         }
     }
 }

@@ -270,7 +270,7 @@ impl Event {
                 Ok((signals, baseline))
             })?;
             let target_el = d.required(ei_event, Ns::Ei, "eiTarget")?;
-            let target = EiTarget::decode(d, target_el)?;
+            let target = EiTarget::decode(d, target_el, "eiTarget")?;
             Ok(Self {
                 descriptor,
                 active_period,
@@ -488,7 +488,7 @@ impl EventInterval {
 impl EventSignal {
     fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let target = match d.child(el, Ns::Ei, "eiTarget")? {
-            Some(t) => Some(EiTarget::decode(d, t)?),
+            Some(t) => Some(EiTarget::decode(d, t, "eiTarget")?),
             None => None,
         };
         let current_value = match d.child(el, Ns::Ei, "currentValue")? {

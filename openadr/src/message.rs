@@ -40,7 +40,7 @@ macro_rules! messages {
 
             fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
                 match el.name.as_str() {
-                    $($name => Ok(Message::$variant(<$ty>::decode(d, el)?)),)*
+                    $($name => d.within($name, |d| Ok(Message::$variant(<$ty>::decode(d, el)?))),)*
                     other => Err(d.error(ErrorKind::UnknownMessage(other.to_owned()), other)),
                 }
             }
@@ -145,7 +145,7 @@ pub fn read(xml: &[u8], options: ReadOptions) -> Result<Parsed, Error> {
                 };
                 d.deviate(&el.name, kind)?;
             }
-            d.within(&el.name, |d| Message::decode(d, el))
+            Message::decode(d, el)
         })?;
         Ok((message, signature))
     })?;

@@ -122,7 +122,7 @@ impl CreateOpt {
             created: d.date_time(el, Ns::Ei, "createdDateTime")?,
             request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
             event,
-            target: EiTarget::decode(d, target_el)?,
+            target: EiTarget::decode(d, target_el, "eiTarget")?,
         })
     }
 

@@ -319,13 +319,21 @@ impl Report {
             .into_iter()
             .map(|r| d.within("oadrReportDescription", |d| ReportDescription::decode(d, r)))
             .collect::<Result<Vec<_>, _>>()?;
+        // A METADATA report (descriptions, no data) implies request ID 0;
+        // pyoadr-ven leaves it out.
+        let report_request_id =
+            ReportRequestId(if intervals.is_empty() && !descriptions.is_empty() {
+                d.text_or_assume(el, Ns::Ei, "reportRequestID", "0")?
+            } else {
+                d.text(el, Ns::Ei, "reportRequestID")?
+            });
         Ok(Self {
             dtstart: d.opt_dtstart(el)?,
             duration: d.opt_duration_prop(el, Ns::Xcal, "duration")?,
             intervals,
             report_id: d.opt_text(el, Ns::Ei, "eiReportID")?,
             descriptions,
-            report_request_id: ReportRequestId(d.text(el, Ns::Ei, "reportRequestID")?),
+            report_request_id,
             report_specifier_id: ReportSpecifierId(d.text(el, Ns::Ei, "reportSpecifierID")?),
             report_name: d.opt_parse(el, Ns::Ei, "reportName")?,
             created: d.date_time(el, Ns::Ei, "createdDateTime")?,
@@ -370,11 +378,11 @@ impl Report {
 impl ReportDescription {
     fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let subject = match d.child(el, Ns::Ei, "reportSubject")? {
-            Some(t) => Some(EiTarget::decode(d, t)?),
+            Some(t) => Some(EiTarget::decode(d, t, "reportSubject")?),
             None => None,
         };
         let data_source = match d.child(el, Ns::Ei, "reportDataSource")? {
-            Some(t) => Some(EiTarget::decode(d, t)?),
+            Some(t) => Some(EiTarget::decode(d, t, "reportDataSource")?),
             None => None,
         };
         let sampling_rate = match d.child(el, Ns::Oadr, "oadrSamplingRate")? {

@@ -7,7 +7,7 @@ use openadr::values::{EventStatus, ReportName, SignalName};
 use openadr::{Message, Mode, ReadOptions, read};
 use std::path::PathBuf;
 
-fn fixtures(dir: &str) -> Vec<(String, String)> {
+pub fn fixtures(dir: &str) -> Vec<(String, String)> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(dir);

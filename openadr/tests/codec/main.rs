@@ -3,6 +3,7 @@
 
 mod hostile;
 mod interop;
+mod pyoadr;
 mod round_trip;
 mod samples;
 mod schema;

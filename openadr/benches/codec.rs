@@ -1,0 +1,53 @@
+//! Codec speed: `make bench` records the figures in BENCHMARKS.md.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use openadr::event::DistributeEvent;
+use openadr::poll::Poll;
+use openadr::report::UpdateReport;
+use openadr::{Message, ReadOptions, read};
+use std::hint::black_box;
+
+#[path = "../tests/codec/samples.rs"]
+#[expect(dead_code, reason = "the benchmarks use a few of the test samples")]
+mod samples;
+
+fn codec(c: &mut Criterion) {
+    let poll = Message::from(Poll {
+        ven_id: "ven-0123456789".into(),
+    });
+    let poll_xml = poll.to_xml();
+    c.bench_function("oadrPoll/parse", |b| {
+        b.iter(|| read(black_box(poll_xml.as_bytes()), ReadOptions::default()))
+    });
+    c.bench_function("oadrPoll/write", |b| b.iter(|| black_box(&poll).to_xml()));
+
+    let distribute = Message::from(DistributeEvent {
+        response: None,
+        request_id: "req-1".into(),
+        vtn_id: "vtn-1".into(),
+        events: vec![samples::price_event(24)],
+    });
+    let distribute_xml = distribute.to_xml();
+    c.bench_function("oadrDistributeEvent-24h/write", |b| {
+        b.iter(|| black_box(&distribute).to_xml())
+    });
+    c.bench_function("oadrDistributeEvent-24h/parse", |b| {
+        b.iter(|| read(black_box(distribute_xml.as_bytes()), ReadOptions::default()))
+    });
+
+    let update = Message::from(UpdateReport {
+        request_id: "req-2".into(),
+        reports: vec![samples::data_report(96, 2)],
+        ven_id: Some("ven-1".into()),
+    });
+    let update_xml = update.to_xml();
+    c.bench_function("oadrUpdateReport-96x2/parse", |b| {
+        b.iter(|| read(black_box(update_xml.as_bytes()), ReadOptions::default()))
+    });
+    c.bench_function("oadrUpdateReport-96x2/write", |b| {
+        b.iter(|| black_box(&update).to_xml())
+    });
+}
+
+criterion_group!(benches, codec);
+criterion_main!(benches);
