@@ -44,6 +44,21 @@ fn codec(c: &mut Criterion) {
     c.bench_function("oadrUpdateReport-96x2/parse", |b| {
         b.iter(|| read(black_box(update_xml.as_bytes()), ReadOptions::default()))
     });
+    // The floor for any reader built on quick-xml: tokenizing with namespace
+    // resolution and nothing else.
+    c.bench_function("oadrUpdateReport-96x2/quick-xml-events-only", |b| {
+        b.iter(|| {
+            let mut reader = quick_xml::reader::NsReader::from_str(black_box(&update_xml));
+            let mut events = 0usize;
+            while !matches!(
+                reader.read_resolved_event(),
+                Ok((_, quick_xml::events::Event::Eof)) | Err(_)
+            ) {
+                events += 1;
+            }
+            events
+        })
+    });
     c.bench_function("oadrUpdateReport-96x2/write", |b| {
         b.iter(|| black_box(&update).to_xml())
     });

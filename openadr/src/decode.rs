@@ -97,7 +97,7 @@ impl Decoder {
         self.deviate(
             &element.name,
             DeviationKind::WrongNamespace {
-                name: element.name.clone(),
+                name: element.name.clone().into_owned(),
                 expected: ns.uri(),
                 found,
             },
@@ -105,12 +105,12 @@ impl Decoder {
     }
 
     /// The first child with this local name, namespace checked.
-    pub(crate) fn child<'e>(
+    pub(crate) fn child<'e, 'x>(
         &mut self,
-        parent: &'e Element,
+        parent: &'e Element<'x>,
         ns: Ns,
         name: &'static str,
-    ) -> Result<Option<&'e Element>, Error> {
+    ) -> Result<Option<&'e Element<'x>>, Error> {
         match parent.children.iter().find(|c| c.name == name) {
             Some(child) => {
                 self.check_ns(child, ns)?;
@@ -121,24 +121,24 @@ impl Decoder {
     }
 
     /// The required child with this local name.
-    pub(crate) fn required<'e>(
+    pub(crate) fn required<'e, 'x>(
         &mut self,
-        parent: &'e Element,
+        parent: &'e Element<'x>,
         ns: Ns,
         name: &'static str,
-    ) -> Result<&'e Element, Error> {
+    ) -> Result<&'e Element<'x>, Error> {
         self.child(parent, ns, name)?
             .ok_or_else(|| self.error(ErrorKind::Missing(name), name))
     }
 
     /// Every child with this local name, in order.
-    pub(crate) fn children<'e>(
+    pub(crate) fn children<'e, 'x>(
         &mut self,
-        parent: &'e Element,
+        parent: &'e Element<'x>,
         ns: Ns,
         name: &'static str,
-    ) -> Result<Vec<&'e Element>, Error> {
-        let found: Vec<&Element> = parent.children.iter().filter(|c| c.name == name).collect();
+    ) -> Result<Vec<&'e Element<'x>>, Error> {
+        let found: Vec<&Element<'x>> = parent.children.iter().filter(|c| c.name == name).collect();
         for child in &found {
             self.check_ns(child, ns)?;
         }

@@ -39,7 +39,7 @@ macro_rules! messages {
             }
 
             fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-                match el.name.as_str() {
+                match el.name.as_ref() {
                     $($name => d.within($name, |d| Ok(Message::$variant(<$ty>::decode(d, el)?))),)*
                     other => Err(d.error(ErrorKind::UnknownMessage(other.to_owned()), other)),
                 }

@@ -16,6 +16,7 @@ use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Bounds on what the reader accepts.
@@ -76,41 +77,43 @@ impl Namespace {
 
 /// An attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attribute {
+pub struct Attribute<'a> {
     /// Its namespace (unprefixed attributes have none).
     pub ns: Namespace,
     /// Local name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Unescaped value.
-    pub value: String,
+    pub value: Cow<'a, str>,
 }
 
-/// An element with its namespace, attributes, children and text.
+/// An element with its namespace, attributes, children and text. Names and
+/// text borrow from the document where they can, so building the tree
+/// allocates little more than the child lists.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Element {
+pub struct Element<'a> {
     /// Namespace.
     pub ns: Namespace,
     /// Local name (without prefix).
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Attributes, excluding namespace declarations.
-    pub attributes: Vec<Attribute>,
+    pub attributes: Vec<Attribute<'a>>,
     /// Child elements in document order.
-    pub children: Vec<Element>,
+    pub children: Vec<Element<'a>>,
     /// Text content directly inside this element (not inside children).
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Byte range of the whole element in the document.
     pub span: Range<usize>,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// The attribute with this local name, in any namespace.
-    pub fn attribute(&self, name: &str) -> Option<&Attribute> {
+    pub fn attribute(&self, name: &str) -> Option<&Attribute<'a>> {
         self.attributes.iter().find(|a| a.name == name)
     }
 }
 
 /// Parses a whole document and returns its root element.
-pub fn parse_document(input: &[u8], limits: Limits) -> Result<Element, Error> {
+pub fn parse_document(input: &[u8], limits: Limits) -> Result<Element<'_>, Error> {
     if input.len() > limits.max_bytes {
         return Err(ErrorKind::TooLarge {
             limit: limits.max_bytes,
@@ -125,13 +128,13 @@ pub fn parse_document(input: &[u8], limits: Limits) -> Result<Element, Error> {
     config.check_end_names = true;
     config.expand_empty_elements = false;
 
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
+    let mut stack: Vec<Element<'_>> = Vec::new();
+    let mut root: Option<Element<'_>> = None;
     let mut elements = 0usize;
     loop {
         let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
-        let (ns, event) = match reader.read_resolved_event() {
-            Ok((resolved, event)) => (Namespace::resolve(&resolved), event),
+        let event = match reader.read_event() {
+            Ok(event) => event,
             Err(error) => return Err(syntax(&error, reader.error_position())),
         };
         match event {
@@ -141,12 +144,12 @@ pub fn parse_document(input: &[u8], limits: Limits) -> Result<Element, Error> {
             Event::Start(tag) => {
                 elements += 1;
                 check_counts(elements, stack.len() + 1, limits)?;
-                stack.push(element(&reader, ns, &tag, start)?);
+                stack.push(element(&reader, text, tag, start)?);
             }
             Event::Empty(tag) => {
                 elements += 1;
                 check_counts(elements, stack.len() + 1, limits)?;
-                let mut element = element(&reader, ns, &tag, start)?;
+                let mut element = element(&reader, text, tag, start)?;
                 element.span.end = position(&reader);
                 attach(&mut stack, &mut root, element);
             }
@@ -161,13 +164,13 @@ pub fn parse_document(input: &[u8], limits: Limits) -> Result<Element, Error> {
                 let content = text
                     .decode()
                     .map_err(|e| ErrorKind::Syntax(e.to_string()))?;
-                push_text(&mut stack, &root, &content)?;
+                push_text(&mut stack, &root, content)?;
             }
             Event::CData(data) => {
                 let content = data
                     .decode()
                     .map_err(|e| ErrorKind::Syntax(e.to_string()))?;
-                push_text(&mut stack, &root, &content)?;
+                push_text(&mut stack, &root, content)?;
             }
             Event::GeneralRef(reference) => {
                 let resolved = if reference.is_char_ref() {
@@ -188,7 +191,7 @@ pub fn parse_document(input: &[u8], limits: Limits) -> Result<Element, Error> {
                         None => return Err(ErrorKind::UnknownEntity(name.into_owned()).into()),
                     }
                 };
-                push_text(&mut stack, &root, &resolved)?;
+                push_text(&mut stack, &root, Cow::Owned(resolved))?;
             }
             Event::DocType(_) => return Err(ErrorKind::Doctype.into()),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
@@ -231,15 +234,31 @@ fn check_counts(elements: usize, depth: usize, limits: Limits) -> Result<(), Err
     Ok(())
 }
 
-fn element(
-    reader: &NsReader<&[u8]>,
-    ns: Namespace,
-    tag: &BytesStart<'_>,
+/// The input is valid UTF-8 (checked up front) and quick-xml splits it only at
+/// ASCII delimiters, so every borrowed slice is valid UTF-8 too.
+fn utf8(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, Error> {
+    let invalid = |e: std::str::Utf8Error| {
+        Error::from(ErrorKind::InvalidUtf8 {
+            offset: e.valid_up_to(),
+        })
+    };
+    match bytes {
+        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(invalid),
+        Cow::Owned(b) => String::from_utf8(b)
+            .map(Cow::Owned)
+            .map_err(|e| invalid(e.utf8_error())),
+    }
+}
+
+/// Builds an element from its start tag, which begins at byte `start` of `input`.
+fn element<'a>(
+    reader: &NsReader<&'a [u8]>,
+    input: &'a str,
+    tag: BytesStart<'a>,
     start: usize,
-) -> Result<Element, Error> {
-    let name = std::str::from_utf8(tag.local_name().into_inner())
-        .map_err(|e| ErrorKind::Syntax(e.to_string()))?
-        .to_owned();
+) -> Result<Element<'a>, Error> {
+    let (resolved, _) = reader.resolve_element(tag.name());
+    let ns = Namespace::resolve(&resolved);
     let mut attributes = Vec::new();
     for attribute in tag.attributes() {
         let attribute = attribute.map_err(|e| ErrorKind::Syntax(e.to_string()))?;
@@ -257,30 +276,42 @@ fn element(
         })?;
         attributes.push(Attribute {
             ns: Namespace::resolve(&resolved),
-            name: String::from_utf8_lossy(local.into_inner()).into_owned(),
-            value: value.into_owned(),
+            name: Cow::Owned(String::from_utf8_lossy(local.into_inner()).into_owned()),
+            value: Cow::Owned(value.into_owned()),
         });
     }
+    let qualified = tag.name().as_ref().len();
+    let local = tag.local_name().as_ref().len();
+    // The tag starts with `<` and its qualified name; borrow the local part.
+    let name = match input.get(start + 1 + qualified - local..start + 1 + qualified) {
+        Some(name) if input.as_bytes().get(start) == Some(&b'<') => Cow::Borrowed(name),
+        _ => utf8(Cow::Owned(tag.local_name().as_ref().to_vec()))?,
+    };
     Ok(Element {
         ns,
         name,
         attributes,
         children: Vec::new(),
-        text: String::new(),
+        text: Cow::Borrowed(""),
         span: start..start,
     })
 }
 
-fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
+fn attach<'a>(stack: &mut [Element<'a>], root: &mut Option<Element<'a>>, element: Element<'a>) {
     match stack.last_mut() {
         Some(parent) => parent.children.push(element),
         None => *root = Some(element),
     }
 }
 
-fn push_text(stack: &mut [Element], root: &Option<Element>, content: &str) -> Result<(), Error> {
+fn push_text<'a>(
+    stack: &mut [Element<'a>],
+    root: &Option<Element<'a>>,
+    content: Cow<'a, str>,
+) -> Result<(), Error> {
     match stack.last_mut() {
-        Some(parent) => parent.text.push_str(content),
+        Some(parent) if parent.text.is_empty() => parent.text = content,
+        Some(parent) => parent.text.to_mut().push_str(&content),
         None if content.trim().is_empty() => {}
         None if root.is_some() => {
             return Err(ErrorKind::Syntax("text after the root element".into()).into());
@@ -294,7 +325,7 @@ fn push_text(stack: &mut [Element], root: &Option<Element>, content: &str) -> Re
 mod tests {
     use super::*;
 
-    fn parse(xml: &str) -> Result<Element, Error> {
+    fn parse(xml: &str) -> Result<Element<'_>, Error> {
         parse_document(xml.as_bytes(), Limits::default())
     }
 
