@@ -4,7 +4,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 SITE_ROOT := target/site
 
-.PHONY: tools build run test lint unit e2e bench
+.PHONY: tools build run test lint unit e2e bench fuzz
 
 tools:
 	@scripts/install-tools.sh
@@ -34,3 +34,10 @@ e2e: build
 ## Benchmarks; figures go to BENCHMARKS.md. Not part of `make test` (which only builds them).
 bench: tools
 	scripts/bench.sh
+
+## Fuzz the OpenADR reader for FUZZ_SECONDS (stable toolchain; RUSTC_BOOTSTRAP unlocks the sanitizer flags).
+FUZZ_SECONDS ?= 300
+fuzz:
+	@command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	@mkdir -p openadr/fuzz/corpus/read && cp openadr/tests/fixtures/*/*.xml openadr/fuzz/corpus/read/
+	cd openadr && RUSTC_BOOTSTRAP=1 cargo fuzz run read -- -max_total_time=$(FUZZ_SECONDS) -max_len=65536

@@ -344,8 +344,8 @@ impl ItemBase {
             let power_attributes = match d.child(el, Ns::Power, "powerAttributes")? {
                 Some(attrs) => Some(d.within("powerAttributes", |d| {
                     Ok(PowerAttributes {
-                        hertz: d.parse(attrs, Ns::Power, "hertz")?,
-                        voltage: d.parse(attrs, Ns::Power, "voltage")?,
+                        hertz: d.finite(attrs, Ns::Power, "hertz")?,
+                        voltage: d.finite(attrs, Ns::Power, "voltage")?,
                         ac: d.boolean(attrs, Ns::Power, "ac")?,
                     })
                 })?),
@@ -357,7 +357,7 @@ impl ItemBase {
                 units: d.text(el, ns, "itemUnits")?,
                 si_scale: d.opt_text(el, Ns::Scale, "siScaleCode")?,
                 power_attributes,
-                pulse_factor: d.opt_parse(el, Ns::Oadr, "pulseFactor")?,
+                pulse_factor: d.opt_finite(el, Ns::Oadr, "pulseFactor")?,
             })
         })
     }

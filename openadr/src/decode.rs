@@ -219,6 +219,48 @@ impl Decoder {
         }
     }
 
+    /// A required finite number. `NaN` and infinities parse as floats in Rust
+    /// but are useless as readings or prices and would not survive a round trip.
+    pub(crate) fn finite<T>(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<T, Error>
+    where
+        T: FromStr + Copy + Into<f64>,
+        T::Err: std::fmt::Display,
+    {
+        let value: T = self.parse(parent, ns, name)?;
+        self.check_finite(value, name)
+    }
+
+    /// An optional finite number.
+    pub(crate) fn opt_finite<T>(
+        &mut self,
+        parent: &Element,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<T>, Error>
+    where
+        T: FromStr + Copy + Into<f64>,
+        T::Err: std::fmt::Display,
+    {
+        match self.opt_parse::<T>(parent, ns, name)? {
+            Some(value) => self.check_finite(value, name).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn check_finite<T: Copy + Into<f64>>(&self, value: T, name: &'static str) -> Result<T, Error> {
+        let number: f64 = value.into();
+        if number.is_finite() {
+            Ok(value)
+        } else {
+            Err(self.invalid(name, &number.to_string(), "expected a finite number"))
+        }
+    }
+
     /// `xs:boolean`: true, false, 1 or 0.
     pub(crate) fn boolean(
         &mut self,

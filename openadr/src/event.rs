@@ -457,7 +457,7 @@ impl EventInterval {
         };
         let value = d.within("signalPayload", |d| {
             let float = d.required(payload, Ns::Ei, "payloadFloat")?;
-            d.within("payloadFloat", |d| d.parse::<f64>(float, Ns::Ei, "value"))
+            d.within("payloadFloat", |d| d.finite::<f64>(float, Ns::Ei, "value"))
         })?;
         Ok(Self {
             dtstart: d.opt_dtstart(el)?,
@@ -494,7 +494,7 @@ impl EventSignal {
         let current_value = match d.child(el, Ns::Ei, "currentValue")? {
             Some(current) => Some(d.within("currentValue", |d| {
                 let float = d.required(current, Ns::Ei, "payloadFloat")?;
-                d.within("payloadFloat", |d| d.parse::<f64>(float, Ns::Ei, "value"))
+                d.within("payloadFloat", |d| d.finite::<f64>(float, Ns::Ei, "value"))
             })?),
             None => None,
         };

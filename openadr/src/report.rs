@@ -480,7 +480,7 @@ impl ReportInterval {
 impl ReportPayload {
     fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let value = if let Some(float) = d.child(el, Ns::Ei, "payloadFloat")? {
-            PayloadValue::Float(d.within("payloadFloat", |d| d.parse(float, Ns::Ei, "value"))?)
+            PayloadValue::Float(d.within("payloadFloat", |d| d.finite(float, Ns::Ei, "value"))?)
         } else if let Some(status) = d.child(el, Ns::Oadr, "oadrPayloadResourceStatus")? {
             PayloadValue::ResourceStatus(d.within("oadrPayloadResourceStatus", |d| {
                 ResourceStatus::decode(d, status)
@@ -495,7 +495,7 @@ impl ReportPayload {
         Ok(Self {
             rid: Rid(d.text(el, Ns::Ei, "rID")?),
             confidence,
-            accuracy: d.opt_parse(el, Ns::Ei, "accuracy")?,
+            accuracy: d.opt_finite(el, Ns::Ei, "accuracy")?,
             value,
             data_quality: d.opt_text(el, Ns::Oadr, "oadrDataQuality")?,
         })
@@ -541,10 +541,10 @@ impl ResourceStatus {
                     if let Some(v) = d.child(state, Ns::Oadr, name)? {
                         *slot = Some(d.within(name, |d| {
                             Ok(LoadControlValue {
-                                min: d.opt_parse(v, Ns::Oadr, "oadrMin")?,
-                                max: d.opt_parse(v, Ns::Oadr, "oadrMax")?,
-                                current: d.parse(v, Ns::Oadr, "oadrCurrent")?,
-                                normal: d.opt_parse(v, Ns::Oadr, "oadrNormal")?,
+                                min: d.opt_finite(v, Ns::Oadr, "oadrMin")?,
+                                max: d.opt_finite(v, Ns::Oadr, "oadrMax")?,
+                                current: d.finite(v, Ns::Oadr, "oadrCurrent")?,
+                                normal: d.opt_finite(v, Ns::Oadr, "oadrNormal")?,
                             })
                         })?);
                     }

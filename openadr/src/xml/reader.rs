@@ -304,11 +304,26 @@ fn attach<'a>(stack: &mut [Element<'a>], root: &mut Option<Element<'a>>, element
     }
 }
 
+/// XML 1.0 allows no control characters but tab, newline and carriage return;
+/// refusing them here means everything read can be written back.
+fn check_chars(content: &str) -> Result<(), Error> {
+    match content
+        .bytes()
+        .find(|b| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        Some(byte) => {
+            Err(ErrorKind::Syntax(format!("control character 0x{byte:02x} in text")).into())
+        }
+        None => Ok(()),
+    }
+}
+
 fn push_text<'a>(
     stack: &mut [Element<'a>],
     root: &Option<Element<'a>>,
     content: Cow<'a, str>,
 ) -> Result<(), Error> {
+    check_chars(&content)?;
     match stack.last_mut() {
         Some(parent) if parent.text.is_empty() => parent.text = content,
         Some(parent) => parent.text.to_mut().push_str(&content),

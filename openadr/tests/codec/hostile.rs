@@ -94,3 +94,38 @@ fn wrong_or_missing_content_names_the_element() {
     let e = error(bad_number.as_bytes());
     assert_eq!(e.response_code(), 454, "{e}");
 }
+
+#[test]
+fn non_finite_numbers_and_control_characters_are_refused() {
+    let report = crate::samples::data_report(1, 1);
+    let xml = openadr::Message::from(openadr::report::UpdateReport {
+        request_id: "r".into(),
+        reports: vec![report],
+        ven_id: None,
+    })
+    .to_xml();
+    let value = xml
+        .split("<ei:value>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    for bad in ["NaN", "inf", "-infinity"] {
+        let e = error(
+            xml.replace(&format!("<ei:value>{value}<"), &format!("<ei:value>{bad}<"))
+                .as_bytes(),
+        );
+        assert_eq!(e.response_code(), 454, "{bad}: {e}");
+    }
+    let poll = openadr::Message::from(openadr::poll::Poll { ven_id: "v".into() }).to_xml();
+    assert!(matches!(
+        error(poll.replace(">v<", ">v\u{1}<").as_bytes()).kind,
+        ErrorKind::Syntax(_)
+    ));
+    assert!(matches!(
+        error(poll.replace(">v<", ">v&#1;<").as_bytes()).kind,
+        ErrorKind::Syntax(_)
+    ));
+}
