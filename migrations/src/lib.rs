@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_create_users;
 mod m20261123_000002_create_sessions;
+mod m20261123_000003_create_openadr;
 
 /// All migrations of the VTN, oldest first.
 #[derive(Debug)]
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261123_000001_create_users::Migration),
             Box::new(m20261123_000002_create_sessions::Migration),
+            Box::new(m20261123_000003_create_openadr::Migration),
         ]
     }
 }

@@ -90,6 +90,15 @@ pub struct Config {
     #[arg(long, env = "VTN_VTN_ID", default_value = "openadr-vtn", global = true)]
     pub vtn_id: String,
 
+    /// How often VENs should poll (sent as oadrRequestedOadrPollFreq).
+    #[arg(long, env = "VTN_POLL_INTERVAL", default_value = "10s", value_parser = humantime::parse_duration, global = true)]
+    pub poll_interval: Duration,
+
+    /// Refuse OpenADR messages that deviate from the schema (460) instead of
+    /// accepting and logging unambiguous deviations.
+    #[arg(long, env = "VTN_STRICT_SCHEMA", global = true)]
+    pub strict_schema: bool,
+
     /// A site is offline when not heard from for this long (e.g. 15m, 1h).
     #[arg(long, env = "VTN_OFFLINE_AFTER", default_value = "15m", value_parser = humantime::parse_duration, global = true)]
     pub offline_after: Duration,

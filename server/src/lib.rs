@@ -6,6 +6,7 @@ pub mod db;
 pub mod health;
 pub mod metrics;
 pub mod middleware;
+pub mod openadr;
 pub mod pki;
 pub mod routes;
 pub mod serve;
@@ -35,6 +36,8 @@ pub struct Server {
     pub dev_pki: Option<DevPki>,
     /// The `admin` password generated on this start, to show once.
     pub generated_admin_password: Option<String>,
+    /// The database pool (for the CLI and tests).
+    pub db: sea_orm::DatabaseConnection,
     shutdown: watch::Sender<bool>,
     listeners: JoinSet<()>,
 }
@@ -92,10 +95,25 @@ pub async fn start(config: Config) -> Result<Server> {
     };
     let http_addr = http.as_ref().map(TcpListener::local_addr).transpose()?;
 
+    if let Some(pki) = &dev_pki {
+        ensure_demo_site(&db, pki).await?;
+    }
+    let oadr = openadr::OadrSettings {
+        vtn_id: config.vtn_id.clone(),
+        poll_freq: ::openadr::values::Duration::from_seconds(
+            i64::try_from(config.poll_interval.as_secs()).unwrap_or(10),
+        ),
+        mode: if config.strict_schema {
+            ::openadr::Mode::Strict
+        } else {
+            ::openadr::Mode::Lenient
+        },
+    };
     let state = AppState {
         leptos: leptos_options(&config, https_addr)?,
-        db,
+        db: db.clone(),
         metrics: metrics::handle(),
+        oadr: Arc::new(oadr),
     };
     let app = routes::router(state, config.request_timeout);
 
@@ -111,9 +129,24 @@ pub async fn start(config: Config) -> Result<Server> {
         http_addr,
         dev_pki,
         generated_admin_password,
+        db,
         shutdown,
         listeners,
     })
+}
+
+/// With the development PKI, the demo VEN certificate belongs to a demo site,
+/// so a VEN started with it can register right away.
+async fn ensure_demo_site(db: &sea_orm::DatabaseConnection, pki: &DevPki) -> Result<()> {
+    let fingerprint = pki.demo_ven_fingerprint()?.to_string();
+    if app::db::sites::by_fingerprint(db, &fingerprint)
+        .await?
+        .is_none()
+    {
+        let site = app::db::sites::create(db, "Demo site", "demo-ven", Some(&fingerprint)).await?;
+        tracing::info!(ven_id = %site.ven_id, %fingerprint, "created the demo site for the demo VEN certificate");
+    }
+    Ok(())
 }
 
 fn leptos_options(config: &Config, addr: SocketAddr) -> Result<leptos::prelude::LeptosOptions> {

@@ -1,10 +1,10 @@
 //! The route table: every URL the server answers, in one place.
 
 use crate::state::AppState;
-use crate::{health, metrics, middleware, whoami};
+use crate::{health, metrics, middleware, openadr, whoami};
 use app::{App, shell};
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::time::Duration;
@@ -21,6 +21,14 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/whoami", get(whoami::show))
+        .route(
+            "/OpenADR2/Simple/2.0b/EiRegisterParty",
+            post(openadr::ei_register_party),
+        )
+        .route("/OpenADR2/Simple/2.0b/EiEvent", post(openadr::ei_event))
+        .route("/OpenADR2/Simple/2.0b/EiReport", post(openadr::ei_report))
+        .route("/OpenADR2/Simple/2.0b/EiOpt", post(openadr::ei_opt))
+        .route("/OpenADR2/Simple/2.0b/OadrPoll", post(openadr::oadr_poll))
         .leptos_routes_with_context(
             &state,
             generate_route_list(App),

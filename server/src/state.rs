@@ -1,9 +1,11 @@
 //! What handlers share. Each handler extracts only the part it needs.
 
+use crate::openadr::OadrSettings;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
+use std::sync::Arc;
 
 /// The server's shared state.
 #[derive(Clone, FromRef)]
@@ -14,4 +16,6 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
+    /// OpenADR behaviour.
+    pub oadr: Arc<OadrSettings>,
 }

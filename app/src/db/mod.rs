@@ -2,8 +2,14 @@
 //! functions that query them. Server-only; the browser never sees this module.
 
 pub mod entity;
+pub mod events;
+pub mod message_log;
+pub mod opts;
+pub mod programs;
 pub mod sessions;
+pub mod sites;
 pub mod users;
+pub mod ven_messages;
 
 use crate::AppError;
 use sea_orm::DatabaseConnection;

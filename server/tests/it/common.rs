@@ -19,12 +19,16 @@ pub const ADMIN_PASSWORD: &str = "integration-test-password";
 /// A running server with its own directory (database and PKI).
 pub struct TestServer {
     pub server: server::Server,
-    _dir: TempDir,
+    pub dir: TempDir,
 }
 
 impl TestServer {
     pub async fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
+        Self::start_in(tempfile::tempdir().unwrap()).await
+    }
+
+    /// Starts on an existing directory (to test restarts).
+    pub async fn start_in(dir: TempDir) -> Self {
         let db = format!("sqlite://{}?mode=rwc", dir.path().join("vtn.db").display());
         let pki = dir.path().join("pki");
         let cli = Cli::try_parse_from([
@@ -40,7 +44,7 @@ impl TestServer {
         ])
         .unwrap();
         let server = server::start(cli.config).await.unwrap();
-        Self { server, _dir: dir }
+        Self { server, dir }
     }
 
     pub fn pki(&self) -> &server::pki::DevPki {
@@ -58,6 +62,28 @@ impl TestServer {
             key_pem,
             der,
         }
+    }
+
+    /// Stops the server and hands back its directory.
+    pub async fn stop(self) -> TempDir {
+        self.server.shutdown().await;
+        self.dir
+    }
+
+    /// A new VEN certificate from the dev VEN CA, bound to a new site.
+    pub async fn new_ven(&self, ven_name: &str) -> (Issued, app::db::entity::site::Model) {
+        let dir = self.dir.path().join("pki");
+        let ca = server::pki::CertificateAuthority::load(
+            &std::fs::read_to_string(dir.join("ven-ca.pem")).unwrap(),
+            &std::fs::read_to_string(dir.join("ven-ca.key")).unwrap(),
+        )
+        .unwrap();
+        let cert = ca.issue_client(ven_name).unwrap();
+        let fingerprint = openadr::Fingerprint::of_der(&cert.der).to_string();
+        let site = app::db::sites::create(&self.server.db, ven_name, ven_name, Some(&fingerprint))
+            .await
+            .unwrap();
+        (cert, site)
     }
 
     pub fn client(&self, identity: Option<&Issued>) -> Client {

@@ -1,4 +1,12 @@
 //! sea-orm entities, one per table.
 
+pub mod event;
+pub mod event_site;
+pub mod message_log;
+pub mod opt;
+pub mod program;
+pub mod program_site;
 pub mod session;
+pub mod site;
 pub mod user;
+pub mod ven_message;

@@ -1,5 +1,7 @@
 //! Plain data shared by the server and the browser (serde + chrono only).
 
+pub mod event;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;

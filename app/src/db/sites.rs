@@ -1,0 +1,124 @@
+//! Sites: one VEN each, known by certificate fingerprint and VEN name.
+
+use super::entity::site;
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+};
+
+/// A random identifier with a prefix, e.g. `ven-3f2a…` (VEN and registration IDs).
+pub fn new_id(prefix: &str) -> String {
+    let bytes: [u8; 10] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}")
+}
+
+/// Creates a site for a VEN. The VEN ID is assigned here and never changes;
+/// the fingerprint (OpenADR form) binds the VEN's certificate.
+pub async fn create(
+    db: &DatabaseConnection,
+    name: &str,
+    ven_name: &str,
+    fingerprint: Option<&str>,
+) -> Result<site::Model, DbErr> {
+    site::ActiveModel {
+        name: Set(name.to_owned()),
+        ven_name: Set(ven_name.to_owned()),
+        ven_id: Set(new_id("ven")),
+        fingerprint: Set(fingerprint.map(str::to_owned)),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+}
+
+/// The site whose VEN certificate has this fingerprint.
+pub async fn by_fingerprint(
+    db: &DatabaseConnection,
+    fingerprint: &str,
+) -> Result<Option<site::Model>, DbErr> {
+    site::Entity::find()
+        .filter(site::Column::Fingerprint.eq(fingerprint))
+        .one(db)
+        .await
+}
+
+/// The site with this VEN name.
+pub async fn by_ven_name(
+    db: &DatabaseConnection,
+    ven_name: &str,
+) -> Result<Option<site::Model>, DbErr> {
+    site::Entity::find()
+        .filter(site::Column::VenName.eq(ven_name))
+        .one(db)
+        .await
+}
+
+/// The site by primary key.
+pub async fn get(db: &DatabaseConnection, id: i32) -> Result<Option<site::Model>, DbErr> {
+    site::Entity::find_by_id(id).one(db).await
+}
+
+/// Records that the VEN was heard from.
+pub async fn touch(db: &DatabaseConnection, id: i32, at: DateTime<Utc>) -> Result<(), DbErr> {
+    site::Entity::update_many()
+        .col_expr(
+            site::Column::LastContact,
+            sea_orm::sea_query::Expr::value(at),
+        )
+        .filter(site::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// What a VEN declared when registering.
+#[derive(Debug, Clone)]
+pub struct Registration {
+    /// `2.0b`.
+    pub profile_name: String,
+    /// `simpleHttp`.
+    pub transport_name: String,
+    /// Push address.
+    pub transport_address: Option<String>,
+    /// Pull (poll) model.
+    pub http_pull_model: Option<bool>,
+    /// Reports only.
+    pub report_only: bool,
+    /// Signs its messages.
+    pub xml_signature: bool,
+}
+
+/// Stores a registration; keeps the registration ID of a re-registration.
+pub async fn register(
+    db: &DatabaseConnection,
+    site: &site::Model,
+    registration: Registration,
+) -> Result<site::Model, DbErr> {
+    let mut active: site::ActiveModel = site.clone().into();
+    let registration_id = site
+        .registration_id
+        .clone()
+        .unwrap_or_else(|| new_id("reg"));
+    active.registration_id = Set(Some(registration_id));
+    active.profile_name = Set(Some(registration.profile_name));
+    active.transport_name = Set(Some(registration.transport_name));
+    active.transport_address = Set(registration.transport_address);
+    active.http_pull_model = Set(registration.http_pull_model);
+    active.report_only = Set(Some(registration.report_only));
+    active.xml_signature = Set(Some(registration.xml_signature));
+    active.registered_at = Set(Some(Utc::now()));
+    active.update(db).await
+}
+
+/// Ends the registration (the site and its VEN ID remain).
+pub async fn cancel_registration(
+    db: &DatabaseConnection,
+    site: &site::Model,
+) -> Result<site::Model, DbErr> {
+    let mut active: site::ActiveModel = site.clone().into();
+    active.registration_id = Set(None);
+    active.registered_at = Set(None);
+    active.update(db).await
+}

@@ -1,0 +1,292 @@
+//! One request/response exchange with a VEN: identify it by its certificate,
+//! read the message, dispatch it to its service, answer, log and count.
+
+use super::error::OadrError;
+use super::{event, opt, poll, register, report};
+use crate::state::AppState;
+use crate::tls::ClientCertificate;
+use app::db::entity::site;
+use app::db::{message_log, sites};
+use axum::Extension;
+use axum::body::Bytes;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use openadr::{EiResponse, Message, Mode, ReadOptions};
+use std::time::Instant;
+
+/// OpenADR behaviour the operator configures.
+#[derive(Debug, Clone)]
+pub struct OadrSettings {
+    /// This VTN's ID.
+    pub vtn_id: String,
+    /// How often VENs should poll.
+    pub poll_freq: openadr::values::Duration,
+    /// Lenient (log deviations) or strict (refuse them).
+    pub mode: Mode,
+}
+
+/// The five services of the Simple HTTP transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    /// Registration.
+    EiRegisterParty,
+    /// Events.
+    EiEvent,
+    /// Reports.
+    EiReport,
+    /// Opts.
+    EiOpt,
+    /// Polling.
+    OadrPoll,
+}
+
+impl Service {
+    /// The endpoint's name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::EiRegisterParty => "EiRegisterParty",
+            Service::EiEvent => "EiEvent",
+            Service::EiReport => "EiReport",
+            Service::EiOpt => "EiOpt",
+            Service::OadrPoll => "OadrPoll",
+        }
+    }
+}
+
+/// What the handlers of a service get.
+pub struct Request<'a> {
+    /// Shared state.
+    pub state: &'a AppState,
+    /// The calling VEN's site.
+    pub site: site::Model,
+    /// The message.
+    pub message: Message,
+}
+
+struct Outcome {
+    site_id: Option<i32>,
+    message_type: &'static str,
+    request_id: Option<String>,
+    deviations: String,
+    answer: Result<Message, OadrError>,
+}
+
+/// Serves one OpenADR request. Always answers HTTP 200 with an OpenADR
+/// payload: a refusal is an `oadrResponse` with the matching response code.
+pub async fn serve(
+    state: &AppState,
+    cert: Option<Extension<ClientCertificate>>,
+    body: Bytes,
+    service: Service,
+) -> Response {
+    let started = Instant::now();
+    let outcome = handle(state, cert.map(|Extension(c)| c), &body, service).await;
+    let (answer, code) = match outcome.answer {
+        Ok(message) => {
+            let code = response_code(&message);
+            (message, code)
+        }
+        Err(error) => {
+            tracing::info!(service = service.as_str(), code = error.code, description = %error.description, "OpenADR request refused");
+            let response = openadr::register::Response {
+                response: EiResponse {
+                    code: error.code,
+                    description: Some(error.description),
+                    request_id: outcome.request_id.clone().unwrap_or_default().into(),
+                },
+                ven_id: None,
+            };
+            (Message::Response(response), error.code)
+        }
+    };
+    let xml = answer.to_xml();
+    let entry = message_log::Entry {
+        site_id: outcome.site_id,
+        service: service.as_str(),
+        message_type: outcome.message_type,
+        response_type: answer.name(),
+        request_id: outcome.request_id.as_deref(),
+        response_code: code,
+        deviations: outcome.deviations,
+        request_xml: &String::from_utf8_lossy(&body),
+        response_xml: &xml,
+    };
+    if let Err(error) = message_log::append(&state.db, entry).await {
+        tracing::warn!(%error, "could not write the OpenADR message log");
+    }
+    let labels = [
+        ("service", service.as_str()),
+        ("message", outcome.message_type),
+    ];
+    metrics::counter!("oadr_messages_total", &labels).increment(1);
+    metrics::histogram!("oadr_message_duration_seconds", &labels)
+        .record(started.elapsed().as_secs_f64());
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/xml")],
+        xml,
+    )
+        .into_response()
+}
+
+async fn handle(
+    state: &AppState,
+    cert: Option<ClientCertificate>,
+    body: &[u8],
+    service: Service,
+) -> Outcome {
+    let mut outcome = Outcome {
+        site_id: None,
+        message_type: "invalid",
+        request_id: None,
+        deviations: String::new(),
+        answer: Ok(ok_placeholder()),
+    };
+    let site = match identify(state, cert).await {
+        Ok(site) => site,
+        Err(error) => {
+            outcome.answer = Err(error);
+            return outcome;
+        }
+    };
+    outcome.site_id = Some(site.id);
+    if let Err(error) = sites::touch(&state.db, site.id, chrono::Utc::now()).await {
+        tracing::warn!(%error, "could not record the VEN's last contact");
+    }
+    let options = ReadOptions {
+        mode: state.oadr.mode,
+        ..ReadOptions::default()
+    };
+    let parsed = match openadr::read(body, options) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            outcome.answer = Err(OadrError::new(error.response_code(), error.to_string()));
+            return outcome;
+        }
+    };
+    outcome.message_type = parsed.message.name();
+    outcome.request_id = request_id(&parsed.message).map(str::to_owned);
+    outcome.deviations = parsed
+        .deviations
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n");
+    if !parsed.deviations.is_empty() {
+        tracing::info!(ven_id = %site.ven_id, count = parsed.deviations.len(), first = %parsed.deviations[0], "schema deviations tolerated");
+        for deviation in &parsed.deviations {
+            metrics::counter!("oadr_schema_deviations_total", "kind" => deviation.kind.code())
+                .increment(1);
+        }
+    }
+    if let Some(claimed) = ven_id(&parsed.message).filter(|claimed| *claimed != site.ven_id) {
+        outcome.answer = Err(OadrError::invalid_id(format!(
+            "venID {claimed} is not the VEN ID of this certificate's site ({})",
+            site.ven_id
+        )));
+        return outcome;
+    }
+    let request = Request {
+        state,
+        site,
+        message: parsed.message,
+    };
+    outcome.answer = match service {
+        Service::EiRegisterParty => register::handle(request).await,
+        Service::EiEvent => event::handle(request).await,
+        Service::EiReport => report::handle(request).await,
+        Service::EiOpt => opt::handle(request).await,
+        Service::OadrPoll => poll::handle(request).await,
+    };
+    outcome
+}
+
+fn ok_placeholder() -> Message {
+    Message::Response(openadr::register::Response {
+        response: EiResponse::ok(Default::default()),
+        ven_id: None,
+    })
+}
+
+/// The site of the verified client certificate.
+async fn identify(
+    state: &AppState,
+    cert: Option<ClientCertificate>,
+) -> Result<site::Model, OadrError> {
+    let cert = cert.ok_or_else(|| {
+        OadrError::new(
+            464,
+            "no client certificate: VENs must present their certificate",
+        )
+    })?;
+    let fingerprint = cert.fingerprint.to_string();
+    sites::by_fingerprint(&state.db, &fingerprint)
+        .await?
+        .ok_or_else(|| {
+            OadrError::new(
+                464,
+                format!("certificate {fingerprint} is not bound to any site on this VTN"),
+            )
+        })
+}
+
+/// The response code of an answer the VTN is about to send.
+fn response_code(message: &Message) -> u16 {
+    match message {
+        Message::Response(m) => m.response.code,
+        Message::CreatedPartyRegistration(m) => m.response.code,
+        Message::CanceledPartyRegistration(m) => m.response.code,
+        Message::DistributeEvent(m) => m.response.as_ref().map_or(200, |r| r.code),
+        Message::RegisteredReport(m) => m.response.code,
+        Message::CreatedOpt(m) => m.response.code,
+        Message::CanceledOpt(m) => m.response.code,
+        _ => 200,
+    }
+}
+
+/// The requestID a message carries, to echo in the answer.
+pub fn request_id(message: &Message) -> Option<&str> {
+    Some(
+        match message {
+            Message::QueryRegistration(m) => &m.request_id,
+            Message::CreatePartyRegistration(m) => &m.request_id,
+            Message::CancelPartyRegistration(m) => &m.request_id,
+            Message::RequestEvent(m) => &m.request_id,
+            Message::CreatedEvent(m) => &m.response.request_id,
+            Message::RegisterReport(m) => &m.request_id,
+            Message::CreateReport(m) => &m.request_id,
+            Message::UpdateReport(m) => &m.request_id,
+            Message::CancelReport(m) => &m.request_id,
+            Message::CreateOpt(m) => &m.request_id,
+            Message::CancelOpt(m) => &m.request_id,
+            Message::Response(m) => &m.response.request_id,
+            Message::CanceledPartyRegistration(m) => &m.response.request_id,
+            Message::CreatedReport(m) => &m.response.request_id,
+            Message::CanceledReport(m) => &m.response.request_id,
+            _ => return None,
+        }
+        .as_str(),
+    )
+}
+
+/// The venID a message claims, if it has one.
+fn ven_id(message: &Message) -> Option<&str> {
+    match message {
+        Message::CreatePartyRegistration(m) => m.ven_id.as_ref(),
+        Message::CancelPartyRegistration(m) => m.ven_id.as_ref(),
+        Message::CanceledPartyRegistration(m) => m.ven_id.as_ref(),
+        Message::Response(m) => m.ven_id.as_ref(),
+        Message::RequestEvent(m) => Some(&m.ven_id),
+        Message::CreatedEvent(m) => Some(&m.ven_id),
+        Message::RegisterReport(m) => m.ven_id.as_ref(),
+        Message::CreatedReport(m) => m.ven_id.as_ref(),
+        Message::UpdateReport(m) => m.ven_id.as_ref(),
+        Message::CanceledReport(m) => m.ven_id.as_ref(),
+        Message::CreateOpt(m) => Some(&m.ven_id),
+        Message::CancelOpt(m) => Some(&m.ven_id),
+        Message::Poll(m) => Some(&m.ven_id),
+        _ => None,
+    }
+    .map(|id| id.as_str())
+    .filter(|id| !id.is_empty())
+}
