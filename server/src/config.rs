@@ -10,7 +10,7 @@ use std::time::Duration;
 
 /// OpenADR 2.0b VTN: the utility-side server of automated demand response.
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(version, about, args_override_self = true)]
 pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]

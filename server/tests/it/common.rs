@@ -29,19 +29,28 @@ impl TestServer {
 
     /// Starts on an existing directory (to test restarts).
     pub async fn start_in(dir: TempDir) -> Self {
+        Self::start_with(dir, &[]).await
+    }
+
+    /// Starts on a directory with extra command-line settings (which win).
+    pub async fn start_with(dir: TempDir, extra: &[&str]) -> Self {
         let db = format!("sqlite://{}?mode=rwc", dir.path().join("vtn.db").display());
         let pki = dir.path().join("pki");
-        let cli = Cli::try_parse_from([
-            "vtn",
-            "--listen",
-            "127.0.0.1:0",
-            "--database-url",
-            &db,
-            "--dev-pki-dir",
-            pki.to_str().unwrap(),
-            "--admin-password",
-            ADMIN_PASSWORD,
-        ])
+        let cli = Cli::try_parse_from(
+            [
+                "vtn",
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &db,
+                "--dev-pki-dir",
+                pki.to_str().unwrap(),
+                "--admin-password",
+                ADMIN_PASSWORD,
+            ]
+            .into_iter()
+            .chain(extra.iter().copied()),
+        )
         .unwrap();
         let server = server::start(cli.config).await.unwrap();
         Self { server, dir }

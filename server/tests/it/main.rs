@@ -3,5 +3,6 @@
 
 mod common;
 mod http;
+mod interop;
 mod oadr;
 mod tls;
