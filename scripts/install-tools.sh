@@ -78,4 +78,11 @@ if ! "$ROOT/.tools/venv/bin/python" -c 'import openleadr' 2>/dev/null; then
   "$ROOT/.tools/venv/bin/pip" install -q -r "$ROOT/scripts/requirements.txt"
 fi
 
+if ! "$ROOT/.tools/pyoadr-venv/bin/python" -c 'import pyoadr_ven' 2>/dev/null; then
+  # Carbon Co-op's VEN, for the interop tests (its own venv: its pins differ from openleadr's).
+  log "installing pyoadr-ven (PyPI) into .tools/pyoadr-venv"
+  python3 -m venv "$ROOT/.tools/pyoadr-venv"
+  "$ROOT/.tools/pyoadr-venv/bin/pip" install -q -r "$ROOT/scripts/requirements-pyoadr.txt"
+fi
+
 log "toolchain ready"

@@ -102,6 +102,12 @@ impl MigrationTrait for Migration {
                         .null(),
                 )
                 .col(
+                    ColumnDef::new(Sites::SendPollFreq)
+                        .boolean()
+                        .not_null()
+                        .default(true),
+                )
+                .col(
                     ColumnDef::new(Sites::CreatedAt)
                         .timestamp_with_time_zone()
                         .not_null(),
@@ -403,6 +409,7 @@ enum Sites {
     XmlSignature,
     RegisteredAt,
     LastContact,
+    SendPollFreq,
     CreatedAt,
 }
 

@@ -26,6 +26,7 @@ pub async fn create(
         ven_name: Set(ven_name.to_owned()),
         ven_id: Set(new_id("ven")),
         fingerprint: Set(fingerprint.map(str::to_owned)),
+        send_poll_freq: Set(true),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -110,6 +111,19 @@ pub async fn register(
     active.xml_signature = Set(Some(registration.xml_signature));
     active.registered_at = Set(Some(Utc::now()));
     active.update(db).await
+}
+
+/// Whether to send the poll frequency at registration (see the field's doc).
+pub async fn set_send_poll_freq(db: &DatabaseConnection, id: i32, send: bool) -> Result<(), DbErr> {
+    site::Entity::update_many()
+        .col_expr(
+            site::Column::SendPollFreq,
+            sea_orm::sea_query::Expr::value(send),
+        )
+        .filter(site::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Ends the registration (the site and its VEN ID remain).

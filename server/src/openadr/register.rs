@@ -25,7 +25,7 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
                 name: "2.0b".into(),
                 transports: vec!["simpleHttp".into()],
             }],
-            poll_freq: Some(state.oadr.poll_freq),
+            poll_freq: site.send_poll_freq.then_some(state.oadr.poll_freq),
             service_specific_info: Vec::new(),
         }
     };

@@ -334,3 +334,105 @@ async fn the_openleadr_ven_registers_receives_events_answers_them_and_reregister
     drop(ven);
     vtn.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pyoadr_ven_registers_and_answers_a_simple_event_despite_its_deviations() {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let vtn = TestServer::start_with(
+        tempfile::tempdir().unwrap(),
+        &["--listen", listen.as_str(), "--poll-interval", "1s"],
+    )
+    .await;
+    let (cert, site) = vtn.new_ven("pyoadr-ven").await;
+    // Its known trap: it cannot read oadrRequestedOadrPollFreq.
+    sites::set_send_poll_freq(&vtn.server.db, site.id, false)
+        .await
+        .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let bundle = files.path().join("bundle.pem");
+    std::fs::write(&bundle, format!("{}{}", cert.key_pem, cert.cert_pem)).unwrap();
+    let python = root().join(".tools/pyoadr-venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run `make tools`",
+        python.display()
+    );
+    let server_ca = vtn.pki().server_ca.clone();
+    let log = std::fs::File::create(files.path().join("pyoadr.log")).unwrap();
+    let child = Command::new(python)
+        .arg(root().join("end2end/interop/run_pyoadr_ven.py"))
+        .arg(format!("https://localhost:{port}"))
+        .arg(&site.ven_id)
+        .arg("pyoadr-ven")
+        .arg(&bundle)
+        .arg(&server_ca)
+        .env("REQUESTS_CA_BUNDLE", &server_ca)
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let _ven = Ven {
+        child,
+        output: files.path().join("unused"),
+    };
+    let db = &vtn.server.db;
+
+    eventually("registration by VEN name", || async {
+        sites::get(db, site.id)
+            .await
+            .unwrap()
+            .filter(|s| s.registration_id.is_some())
+    })
+    .await;
+
+    let program = programs::create(db, "Shed", "http://utility.example/shed", 3600)
+        .await
+        .unwrap();
+    programs::add_site(db, program.id, site.id).await.unwrap();
+    let signal = Signal {
+        name: "SIMPLE".into(),
+        signal_type: "level".into(),
+        id: "simple".into(),
+        intervals: vec![Interval {
+            duration_secs: 600,
+            value: 1.0,
+        }],
+    };
+    let shed = events::create(
+        db,
+        &event(
+            program.id,
+            site.id,
+            Utc::now() + TimeDelta::seconds(3),
+            signal,
+            "shed",
+        ),
+    )
+    .await
+    .unwrap();
+    eventually("delivery to pyoadr-ven", || async {
+        events::delivery(db, shed.id, site.id)
+            .await
+            .unwrap()
+            .filter(|d| d.delivered_modification == Some(0))
+    })
+    .await;
+    // Its first answer says optType "none" (no decision yet); once the event is
+    // active its default decision (optIn) follows.
+    let (opt, _) = eventually("pyoadr-ven's answer", || opt_of(&vtn, shed.id, site.id)).await;
+    assert!(["none", "optIn"].contains(&opt.as_str()), "{opt}");
+    let log = app::db::message_log::recent(db, site.id, 200)
+        .await
+        .unwrap();
+    assert!(
+        log.iter().any(|e| !e.deviations.is_empty()),
+        "its schema deviations were logged"
+    );
+    assert!(
+        log.iter()
+            .filter(|e| e.message_type == "oadrCreatedEvent")
+            .all(|e| e.response_code == 200)
+    );
+    vtn.server.shutdown().await;
+}

@@ -23,6 +23,10 @@ pub struct Model {
     pub xml_signature: Option<bool>,
     pub registered_at: Option<DateTimeUtc>,
     pub last_contact: Option<DateTimeUtc>,
+    /// Send oadrRequestedOadrPollFreq at registration. pyoadr-ven 0.6 cannot
+    /// read it (it keeps the XML object as its poll interval and fails), so
+    /// operators turn it off for such VENs.
+    pub send_poll_freq: bool,
     pub created_at: DateTimeUtc,
 }
 
