@@ -108,6 +108,7 @@ pub async fn start(config: Config) -> Result<Server> {
         } else {
             ::openadr::Mode::Lenient
         },
+        offline_after: config.offline_after,
     };
     let state = AppState {
         leptos: leptos_options(&config, https_addr)?,

@@ -1,6 +1,7 @@
 //! Prometheus metrics: a process-wide recorder, a middleware that counts and
 //! times every request by route, and the `/metrics` handler.
 
+use crate::state::AppState;
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -51,13 +52,28 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-/// `GET /metrics` in the Prometheus text format.
-pub async fn render(State(handle): State<PrometheusHandle>) -> impl IntoResponse {
+/// `GET /metrics` in the Prometheus text format, with the fleet gauges read
+/// from the database at scrape time.
+pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
+    let now = chrono::Utc::now();
+    let offline_after = chrono::TimeDelta::from_std(state.oadr.offline_after)
+        .unwrap_or(chrono::TimeDelta::minutes(15));
+    match app::db::sites::count_online(&state.db, now - offline_after).await {
+        Ok((sites, online)) => {
+            metrics::gauge!("vtn_sites").set(sites as f64);
+            metrics::gauge!("vtn_vens_online").set(online as f64);
+        }
+        Err(error) => tracing::warn!(%error, "metrics: counting sites failed"),
+    }
+    match app::db::events::count_pending(&state.db, now).await {
+        Ok(pending) => metrics::gauge!("vtn_pending_deliveries").set(pending as f64),
+        Err(error) => tracing::warn!(%error, "metrics: counting pending deliveries failed"),
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        handle.render(),
+        state.metrics.render(),
     )
 }

@@ -239,6 +239,30 @@ pub async fn for_site(
     Ok(visible)
 }
 
+/// Event versions waiting for their site's next poll: not yet delivered in
+/// their current modification, for events not over (or cancellations of
+/// events the site knew).
+pub async fn count_pending(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<u64, DbErr> {
+    let rows = event_site::Entity::find()
+        .find_also_related(event::Entity)
+        .all(db)
+        .await?;
+    let pending = rows
+        .iter()
+        .filter_map(|(delivery, event)| event.as_ref().map(|e| (delivery, e)))
+        .filter(|(delivery, event)| {
+            let undelivered = delivery.delivered_modification != Some(event.modification_number);
+            let live = if event.cancelled {
+                delivery.delivered_modification.is_some()
+            } else {
+                now < event.dtstart + TimeDelta::seconds(event.duration_secs)
+            };
+            undelivered && live
+        })
+        .count();
+    Ok(pending as u64)
+}
+
 /// Records that these event versions reached the site.
 pub async fn mark_delivered(
     db: &DatabaseConnection,

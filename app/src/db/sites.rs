@@ -61,6 +61,20 @@ pub async fn get(db: &DatabaseConnection, id: i32) -> Result<Option<site::Model>
     site::Entity::find_by_id(id).one(db).await
 }
 
+/// Number of sites, and of those heard from since `since` (online).
+pub async fn count_online(
+    db: &DatabaseConnection,
+    since: DateTime<Utc>,
+) -> Result<(u64, u64), DbErr> {
+    use sea_orm::PaginatorTrait;
+    let all = site::Entity::find().count(db).await?;
+    let online = site::Entity::find()
+        .filter(site::Column::LastContact.gte(since))
+        .count(db)
+        .await?;
+    Ok((all, online))
+}
+
 /// Records that the VEN was heard from.
 pub async fn touch(db: &DatabaseConnection, id: i32, at: DateTime<Utc>) -> Result<(), DbErr> {
     site::Entity::update_many()

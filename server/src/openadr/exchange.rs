@@ -23,6 +23,8 @@ pub struct OadrSettings {
     pub poll_freq: openadr::values::Duration,
     /// Lenient (log deviations) or strict (refuse them).
     pub mode: Mode,
+    /// A site is offline when not heard from for this long.
+    pub offline_after: std::time::Duration,
 }
 
 /// The five services of the Simple HTTP transport.
@@ -63,12 +65,13 @@ pub struct Request<'a> {
     pub message: Message,
 }
 
-struct Outcome {
+/// What is known of a request, for the answer and the log, however far
+/// handling got.
+struct Meta {
     site_id: Option<i32>,
     message_type: &'static str,
     request_id: Option<String>,
     deviations: String,
-    answer: Result<Message, OadrError>,
 }
 
 /// Serves one OpenADR request. Always answers HTTP 200 with an OpenADR
@@ -80,8 +83,21 @@ pub async fn serve(
     service: Service,
 ) -> Response {
     let started = Instant::now();
-    let outcome = handle(state, cert.map(|Extension(c)| c), &body, service).await;
-    let (answer, code) = match outcome.answer {
+    let mut outcome = Meta {
+        site_id: None,
+        message_type: "invalid",
+        request_id: None,
+        deviations: String::new(),
+    };
+    let answer = handle(
+        state,
+        cert.map(|Extension(c)| c),
+        &body,
+        service,
+        &mut outcome,
+    )
+    .await;
+    let (answer, code) = match answer {
         Ok(message) => {
             let code = response_code(&message);
             (message, code)
@@ -134,22 +150,10 @@ async fn handle(
     cert: Option<ClientCertificate>,
     body: &[u8],
     service: Service,
-) -> Outcome {
-    let mut outcome = Outcome {
-        site_id: None,
-        message_type: "invalid",
-        request_id: None,
-        deviations: String::new(),
-        answer: Ok(ok_placeholder()),
-    };
-    let site = match identify(state, cert).await {
-        Ok(site) => site,
-        Err(error) => {
-            outcome.answer = Err(error);
-            return outcome;
-        }
-    };
-    outcome.site_id = Some(site.id);
+    meta: &mut Meta,
+) -> Result<Message, OadrError> {
+    let site = identify(state, cert).await?;
+    meta.site_id = Some(site.id);
     if let Err(error) = sites::touch(&state.db, site.id, chrono::Utc::now()).await {
         tracing::warn!(%error, "could not record the VEN's last contact");
     }
@@ -157,55 +161,41 @@ async fn handle(
         mode: state.oadr.mode,
         ..ReadOptions::default()
     };
-    let parsed = match openadr::read(body, options) {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            outcome.answer = Err(OadrError::new(error.response_code(), error.to_string()));
-            return outcome;
-        }
-    };
-    outcome.message_type = parsed.message.name();
-    outcome.request_id = request_id(&parsed.message).map(str::to_owned);
-    outcome.deviations = parsed
+    let parsed = openadr::read(body, options)
+        .map_err(|e| OadrError::new(e.response_code(), e.to_string()))?;
+    meta.message_type = parsed.message.name();
+    meta.request_id = request_id(&parsed.message).map(str::to_owned);
+    meta.deviations = parsed
         .deviations
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("\n");
-    if !parsed.deviations.is_empty() {
-        tracing::info!(ven_id = %site.ven_id, count = parsed.deviations.len(), first = %parsed.deviations[0], "schema deviations tolerated");
+    if let Some(first) = parsed.deviations.first() {
+        tracing::info!(ven_id = %site.ven_id, count = parsed.deviations.len(), %first, "schema deviations tolerated");
         for deviation in &parsed.deviations {
             metrics::counter!("oadr_schema_deviations_total", "kind" => deviation.kind.code())
                 .increment(1);
         }
     }
     if let Some(claimed) = ven_id(&parsed.message).filter(|claimed| *claimed != site.ven_id) {
-        outcome.answer = Err(OadrError::invalid_id(format!(
+        return Err(OadrError::invalid_id(format!(
             "venID {claimed} is not the VEN ID of this certificate's site ({})",
             site.ven_id
         )));
-        return outcome;
     }
     let request = Request {
         state,
         site,
         message: parsed.message,
     };
-    outcome.answer = match service {
+    match service {
         Service::EiRegisterParty => register::handle(request).await,
         Service::EiEvent => event::handle(request).await,
         Service::EiReport => report::handle(request).await,
         Service::EiOpt => opt::handle(request).await,
         Service::OadrPoll => poll::handle(request).await,
-    };
-    outcome
-}
-
-fn ok_placeholder() -> Message {
-    Message::Response(openadr::register::Response {
-        response: EiResponse::ok(Default::default()),
-        ven_id: None,
-    })
+    }
 }
 
 /// The site of the verified client certificate.

@@ -15,6 +15,18 @@ async fn health_readiness_and_metrics_answer() {
         "{}",
         metrics.body
     );
+    // The dev PKI's demo site exists and has not been heard from.
+    assert!(metrics.body.contains("vtn_sites 1"), "{}", metrics.body);
+    assert!(
+        metrics.body.contains("vtn_vens_online 0"),
+        "{}",
+        metrics.body
+    );
+    assert!(
+        metrics.body.contains("vtn_pending_deliveries 0"),
+        "{}",
+        metrics.body
+    );
     assert!(
         metrics.body.contains(r#"route="/healthz""#),
         "{}",

@@ -294,6 +294,7 @@ async fn events_are_polled_answered_modified_and_cancelled() {
     .await
     .unwrap();
 
+    assert_eq!(events::count_pending(db, Utc::now()).await.unwrap(), 1);
     let Message::DistributeEvent(distribution) = post(&ven, "OadrPoll", poll()).await else {
         panic!("expected the event")
     };
@@ -344,6 +345,7 @@ async fn events_are_polled_answered_modified_and_cancelled() {
         200,
         "delivered once, not again"
     );
+    assert_eq!(events::count_pending(db, Utc::now()).await.unwrap(), 0);
 
     // Answers: optIn, then a later asynchronous optOut replaces it (rules 16/17).
     assert_eq!(
