@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_create_users;
 mod m20261123_000002_create_sessions;
 mod m20261123_000003_create_openadr;
+mod m20261123_000004_create_reports;
 
 /// All migrations of the VTN, oldest first.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_create_users::Migration),
             Box::new(m20261123_000002_create_sessions::Migration),
             Box::new(m20261123_000003_create_openadr::Migration),
+            Box::new(m20261123_000004_create_reports::Migration),
         ]
     }
 }

@@ -6,6 +6,8 @@ pub mod events;
 pub mod message_log;
 pub mod opts;
 pub mod programs;
+pub mod readings;
+pub mod reports;
 pub mod sessions;
 pub mod sites;
 pub mod users;

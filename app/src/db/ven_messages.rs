@@ -12,6 +12,8 @@ use sea_orm::{
 pub const REREGISTER: &str = "reregister";
 /// Tell the VEN its registration is cancelled.
 pub const CANCEL_REGISTRATION: &str = "cancel-registration";
+/// Offer the VTN's own reports (METADATA, none yet) after registration.
+pub const REGISTER_REPORT: &str = "register-report";
 
 /// Queues a message for a site.
 pub async fn queue(

@@ -4,12 +4,15 @@ use super::distribute;
 use super::error::OadrError;
 use super::exchange::Request;
 use super::register::acknowledge;
-use app::db::{events, sites, ven_messages};
+use super::report;
+use app::db::{events, reports, sites, ven_messages};
 use openadr::Message;
 use openadr::register::{CancelPartyRegistration, RequestReregistration};
+use openadr::report::{CreateReport, RegisterReport};
 
 /// Answers a poll: the VEN's events if they changed since the last delivery,
-/// else the oldest queued registration message, else a plain 200.
+/// else the oldest queued registration message, else a report request or
+/// cancellation waiting to be sent, else a plain 200.
 pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
     let Request {
         state,
@@ -40,12 +43,32 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
                 }
                 .into()
             }
+            ven_messages::REGISTER_REPORT => RegisterReport {
+                request_id: sites::new_id("req").into(),
+                reports: Vec::new(),
+                ven_id: Some(site.ven_id.as_str().into()),
+                report_request_id: None,
+            }
+            .into(),
             _ => RequestReregistration {
                 ven_id: site.ven_id.as_str().into(),
             }
             .into(),
         };
         return Ok(message);
+    }
+    if let Some(request) = reports::next_unsent(db, site.id).await? {
+        reports::mark_sent(db, &request).await?;
+        if request.state == reports::CANCELLING {
+            return Ok(report::cancel_message(&request, &site.ven_id).into());
+        }
+        let offered = reports::offered(db, site.id).await?;
+        return Ok(CreateReport {
+            request_id: sites::new_id("req").into(),
+            requests: vec![report::to_wire(&request, &offered)],
+            ven_id: Some(site.ven_id.as_str().into()),
+        }
+        .into());
     }
     Ok(acknowledge(Default::default(), &site.ven_id))
 }

@@ -4,6 +4,7 @@
 use super::error::OadrError;
 use super::exchange::Request;
 use app::db::sites::{self, Registration};
+use app::db::ven_messages;
 use openadr::register::{CanceledPartyRegistration, CreatedPartyRegistration, Profile, Response};
 use openadr::{EiResponse, Message};
 
@@ -79,6 +80,8 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
             };
             let site = sites::register(db, &site, registration).await?;
             tracing::info!(ven_id = %site.ven_id, ven_name = %site.ven_name, "VEN registered");
+            // 2.0b: after registration both parties offer their reports.
+            ven_messages::queue(db, site.id, ven_messages::REGISTER_REPORT).await?;
             Ok(created(create.request_id, site.registration_id, Some(site.ven_id)).into())
         }
         Message::CancelPartyRegistration(cancel) => {

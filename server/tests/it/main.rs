@@ -5,4 +5,5 @@ mod common;
 mod http;
 mod interop;
 mod oadr;
+mod reports;
 mod tls;

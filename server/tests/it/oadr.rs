@@ -56,7 +56,7 @@ pub fn assert_files_schema_valid(files: &[PathBuf]) {
 
 /// Posts a message to a service and returns the VTN's answer, which must be
 /// schema-valid.
-async fn post(client: &Client, service: &str, message: impl Into<Message>) -> Message {
+pub async fn post(client: &Client, service: &str, message: impl Into<Message>) -> Message {
     post_raw(client, service, message.into().to_xml()).await
 }
 
@@ -80,14 +80,14 @@ async fn post_raw(client: &Client, service: &str, xml: String) -> Message {
     .message
 }
 
-fn code(message: &Message) -> u16 {
+pub fn code(message: &Message) -> u16 {
     match message {
         Message::Response(r) => r.response.code,
         other => panic!("expected oadrResponse, got {}", other.name()),
     }
 }
 
-fn registration(ven_name: &str) -> CreatePartyRegistration {
+pub fn registration(ven_name: &str) -> CreatePartyRegistration {
     CreatePartyRegistration {
         request_id: "req-reg".into(),
         registration_id: None,
@@ -211,7 +211,7 @@ async fn unknown_certificates_and_foreign_ven_ids_are_refused() {
     vtn.server.shutdown().await;
 }
 
-async fn program_with(vtn: &TestServer, site_id: i32) -> i32 {
+pub async fn program_with(vtn: &TestServer, site_id: i32) -> i32 {
     let program = programs::create(&vtn.server.db, "Shed", "http://utility.example/shed", 3600)
         .await
         .unwrap();

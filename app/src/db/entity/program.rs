@@ -14,6 +14,14 @@ pub struct Model {
     /// Events are `near` this long before they start, `far` before that.
     pub near_window_secs: i64,
     pub created_at: DateTimeUtc,
+    /// TELEMETRY_USAGE requested at this granularity…
+    pub usage_granularity_secs: i64,
+    /// …and reported back this often.
+    pub usage_report_back_secs: i64,
+    /// TELEMETRY_STATUS granularity.
+    pub status_granularity_secs: i64,
+    /// TELEMETRY_STATUS report-back period.
+    pub status_report_back_secs: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
