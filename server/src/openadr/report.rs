@@ -42,10 +42,9 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
         }
         Message::CreatedReport(created) => {
             for id in &created.pending {
-                if let Some(request) = reports::request(db, site.id, id.as_str()).await? {
-                    if request.state == reports::REQUESTED {
-                        reports::set_state(db, request.id, reports::CREATED).await?;
-                    }
+                let request = reports::request(db, site.id, id.as_str()).await?;
+                if let Some(request) = request.filter(|r| r.state == reports::REQUESTED) {
+                    reports::set_state(db, request.id, reports::CREATED).await?;
                 }
             }
             Ok(acknowledge(created.response.request_id, &site.ven_id))

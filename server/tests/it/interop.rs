@@ -436,3 +436,100 @@ async fn pyoadr_ven_registers_and_answers_a_simple_event_despite_its_deviations(
     );
     vtn.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openleadr_ven_reports_telemetry_that_the_vtn_stores_exactly_until_cancelled() {
+    use app::db::{readings, reports};
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let vtn = TestServer::start_with(
+        tempfile::tempdir().unwrap(),
+        &["--listen", listen.as_str(), "--poll-interval", "1s"],
+    )
+    .await;
+    let (cert, site) = vtn.new_ven("reporting-ven").await;
+    let db = &vtn.server.db;
+    let program = programs::create(db, "Telemetry", "http://utility.example/telemetry", 3600)
+        .await
+        .unwrap();
+    programs::add_site(db, program.id, site.id).await.unwrap();
+    // Every 2 s a reading, sent every 4 s.
+    programs::set_report_defaults(db, program.id, (2, 4), (300, 300))
+        .await
+        .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("ven.pem"), &cert.cert_pem).unwrap();
+    std::fs::write(files.path().join("ven.key"), &cert.key_pem).unwrap();
+    let ven = Ven::start(
+        port,
+        "reporting-ven",
+        files.path(),
+        &vtn.pki().server_ca.clone(),
+    );
+
+    let request = eventually("the report request to be acknowledged", || async {
+        reports::requests(db, site.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.state != reports::REQUESTED)
+    })
+    .await;
+    assert_eq!((request.granularity_secs, request.report_back_secs), (2, 4));
+    let offered = reports::offered(db, site.id).await.unwrap();
+    assert_eq!(offered[0].rid, "power");
+    assert_eq!(offered[0].report_name, "TELEMETRY_USAGE");
+
+    let (from, to) = (
+        Utc::now() - TimeDelta::hours(1),
+        Utc::now() + TimeDelta::hours(1),
+    );
+    let stored = eventually("three readings", || async {
+        let stored = readings::window(db, site.id, "power", from, to)
+            .await
+            .unwrap();
+        (stored.len() >= 3).then_some(stored)
+    })
+    .await;
+    let sent: Vec<f64> = ven
+        .lines()
+        .iter()
+        .filter(|l| l["kind"] == "reading")
+        .filter_map(|l| l["value"].as_f64())
+        .collect();
+    for reading in &stored {
+        assert!(
+            sent.contains(&reading.value.unwrap()),
+            "stored {:?} was never sent ({sent:?})",
+            reading.value
+        );
+    }
+    let mut starts: Vec<_> = stored.iter().map(|r| r.dtstart).collect();
+    starts.dedup();
+    assert_eq!(starts.len(), stored.len(), "one reading per interval");
+
+    // The VTN cancels; the VEN confirms and stops.
+    reports::cancel(db, request.id).await.unwrap();
+    eventually("the cancellation to be confirmed", || async {
+        reports::request(db, site.id, &request.report_request_id)
+            .await
+            .unwrap()
+            .filter(|r| r.state == reports::CANCELLED)
+    })
+    .await;
+    let settled = readings::window(db, site.id, "power", from, to)
+        .await
+        .unwrap()
+        .len();
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(
+        readings::window(db, site.id, "power", from, to)
+            .await
+            .unwrap()
+            .len(),
+        settled,
+        "no data after the cancellation"
+    );
+    drop(ven);
+    vtn.server.shutdown().await;
+}
