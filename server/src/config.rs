@@ -45,6 +45,35 @@ pub struct Config {
     )]
     pub listen: SocketAddr,
 
+    /// Addresses of TLS-terminating gateways whose client-certificate header
+    /// is believed on the plain-HTTP listener (comma-separated).
+    #[arg(
+        long,
+        env = "VTN_GATEWAY_TRUSTED",
+        value_delimiter = ',',
+        default_value = "127.0.0.1,::1",
+        global = true
+    )]
+    pub gateway_trusted: Vec<std::net::IpAddr>,
+
+    /// Header in which the gateway forwards the VEN's certificate (percent-encoded PEM).
+    #[arg(
+        long,
+        env = "VTN_GATEWAY_CERT_HEADER",
+        default_value = "x-ssl-client-cert",
+        global = true
+    )]
+    pub gateway_cert_header: String,
+
+    /// Header in which the gateway forwards its verification result (`SUCCESS`).
+    #[arg(
+        long,
+        env = "VTN_GATEWAY_VERIFY_HEADER",
+        default_value = "x-ssl-client-verify",
+        global = true
+    )]
+    pub gateway_verify_header: String,
+
     /// Optional plain-HTTP listen address, for a TLS-terminating gateway only.
     #[arg(long, env = "VTN_HTTP_LISTEN", global = true)]
     pub http_listen: Option<SocketAddr>,

@@ -109,6 +109,11 @@ pub async fn start(config: Config) -> Result<Server> {
             ::openadr::Mode::Lenient
         },
         offline_after: config.offline_after,
+        gateway: openadr::gateway::GatewaySettings {
+            trusted: config.gateway_trusted.clone(),
+            cert_header: config.gateway_cert_header.to_ascii_lowercase(),
+            verify_header: config.gateway_verify_header.to_ascii_lowercase(),
+        },
     };
     let state = AppState {
         leptos: leptos_options(&config, https_addr)?,

@@ -22,13 +22,13 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/whoami", get(whoami::show))
         .route(
-            "/OpenADR2/Simple/2.0b/EiRegisterParty",
-            post(openadr::ei_register_party),
+            "/OpenADR2/Simple/2.0b/{service}",
+            post(openadr::by_certificate),
         )
-        .route("/OpenADR2/Simple/2.0b/EiEvent", post(openadr::ei_event))
-        .route("/OpenADR2/Simple/2.0b/EiReport", post(openadr::ei_report))
-        .route("/OpenADR2/Simple/2.0b/EiOpt", post(openadr::ei_opt))
-        .route("/OpenADR2/Simple/2.0b/OadrPoll", post(openadr::oadr_poll))
+        .route(
+            "/{token}/OpenADR2/Simple/2.0b/{service}",
+            post(openadr::by_token),
+        )
         .leptos_routes_with_context(
             &state,
             generate_route_list(App),

@@ -2,6 +2,7 @@
 //! an optional plain-HTTP listener for a TLS-terminating gateway. Both drain
 //! in-flight requests on shutdown.
 
+use crate::openadr::gateway::GatewayConnection;
 use crate::tls::ClientCertificate;
 use axum::Router;
 use axum::body::Body;
@@ -55,6 +56,8 @@ pub async fn serve(
         let tls = tls.clone();
         tokio::spawn(async move {
             let Some(tls) = tls else {
+                // The plain listener is for a TLS-terminating gateway: mark its requests.
+                let app = app.layer(axum::Extension(GatewayConnection { remote }));
                 return connection(TokioIo::new(tcp), app, remote, None, watcher).await;
             };
             match tokio::time::timeout(HANDSHAKE_TIMEOUT, tls.accept(tcp)).await {

@@ -27,6 +27,7 @@ pub async fn create(
         ven_id: Set(new_id("ven")),
         fingerprint: Set(fingerprint.map(str::to_owned)),
         send_poll_freq: Set(true),
+        token_hash: Set(None),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -41,6 +42,51 @@ pub async fn by_fingerprint(
 ) -> Result<Option<site::Model>, DbErr> {
     site::Entity::find()
         .filter(site::Column::Fingerprint.eq(fingerprint))
+        .one(db)
+        .await
+}
+
+fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Gives the site a new URL token (replacing any earlier one) and returns it;
+/// it is shown once, only its hash is kept.
+pub async fn issue_token(db: &DatabaseConnection, id: i32) -> Result<String, DbErr> {
+    let bytes: [u8; 24] = rand::random();
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    site::Entity::update_many()
+        .col_expr(
+            site::Column::TokenHash,
+            sea_orm::sea_query::Expr::value(token_hash(&token)),
+        )
+        .filter(site::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(token)
+}
+
+/// Revokes the site's URL token.
+pub async fn revoke_token(db: &DatabaseConnection, id: i32) -> Result<(), DbErr> {
+    site::Entity::update_many()
+        .col_expr(
+            site::Column::TokenHash,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .filter(site::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The site whose URL token this is.
+pub async fn by_token(db: &DatabaseConnection, token: &str) -> Result<Option<site::Model>, DbErr> {
+    site::Entity::find()
+        .filter(site::Column::TokenHash.eq(token_hash(token)))
         .one(db)
         .await
 }

@@ -1,13 +1,12 @@
 //! One request/response exchange with a VEN: identify it by its certificate,
 //! read the message, dispatch it to its service, answer, log and count.
 
+use super::Caller;
 use super::error::OadrError;
 use super::{event, opt, poll, register, report};
 use crate::state::AppState;
-use crate::tls::ClientCertificate;
 use app::db::entity::site;
 use app::db::{message_log, sites};
-use axum::Extension;
 use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -25,6 +24,8 @@ pub struct OadrSettings {
     pub mode: Mode,
     /// A site is offline when not heard from for this long.
     pub offline_after: std::time::Duration,
+    /// Which TLS-terminating gateways to believe.
+    pub gateway: super::gateway::GatewaySettings,
 }
 
 /// The five services of the Simple HTTP transport.
@@ -43,6 +44,19 @@ pub enum Service {
 }
 
 impl Service {
+    /// The service named in a URL.
+    pub fn parse(name: &str) -> Option<Self> {
+        [
+            Service::EiRegisterParty,
+            Service::EiEvent,
+            Service::EiReport,
+            Service::EiOpt,
+            Service::OadrPoll,
+        ]
+        .into_iter()
+        .find(|service| service.as_str() == name)
+    }
+
     /// The endpoint's name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -76,12 +90,7 @@ struct Meta {
 
 /// Serves one OpenADR request. Always answers HTTP 200 with an OpenADR
 /// payload: a refusal is an `oadrResponse` with the matching response code.
-pub async fn serve(
-    state: &AppState,
-    cert: Option<Extension<ClientCertificate>>,
-    body: Bytes,
-    service: Service,
-) -> Response {
+pub async fn serve(state: &AppState, caller: Caller, body: Bytes, service: Service) -> Response {
     let started = Instant::now();
     let mut outcome = Meta {
         site_id: None,
@@ -89,14 +98,7 @@ pub async fn serve(
         request_id: None,
         deviations: String::new(),
     };
-    let answer = handle(
-        state,
-        cert.map(|Extension(c)| c),
-        &body,
-        service,
-        &mut outcome,
-    )
-    .await;
+    let answer = handle(state, caller, &body, service, &mut outcome).await;
     let (answer, code) = match answer {
         Ok(message) => {
             let code = response_code(&message);
@@ -147,12 +149,12 @@ pub async fn serve(
 
 async fn handle(
     state: &AppState,
-    cert: Option<ClientCertificate>,
+    caller: Caller,
     body: &[u8],
     service: Service,
     meta: &mut Meta,
 ) -> Result<Message, OadrError> {
-    let site = identify(state, cert).await?;
+    let site = identify(state, caller).await?;
     meta.site_id = Some(site.id);
     if let Err(error) = sites::touch(&state.db, site.id, chrono::Utc::now()).await {
         tracing::warn!(%error, "could not record the VEN's last contact");
@@ -198,26 +200,29 @@ async fn handle(
     }
 }
 
-/// The site of the verified client certificate.
-async fn identify(
-    state: &AppState,
-    cert: Option<ClientCertificate>,
-) -> Result<site::Model, OadrError> {
-    let cert = cert.ok_or_else(|| {
-        OadrError::new(
+/// The site of the caller: by certificate fingerprint or by URL token.
+async fn identify(state: &AppState, caller: Caller) -> Result<site::Model, OadrError> {
+    match caller {
+        Caller::Certificate(cert) => {
+            let fingerprint = cert.fingerprint.to_string();
+            sites::by_fingerprint(&state.db, &fingerprint)
+                .await?
+                .ok_or_else(|| {
+                    OadrError::new(
+                        464,
+                        format!("certificate {fingerprint} is not bound to any site on this VTN"),
+                    )
+                })
+        }
+        Caller::Token(token) => sites::by_token(&state.db, &token)
+            .await?
+            .ok_or_else(|| OadrError::new(464, "this URL token is not (or no longer) valid")),
+        Caller::Anonymous => Err(OadrError::new(
             464,
             "no client certificate: VENs must present their certificate",
-        )
-    })?;
-    let fingerprint = cert.fingerprint.to_string();
-    sites::by_fingerprint(&state.db, &fingerprint)
-        .await?
-        .ok_or_else(|| {
-            OadrError::new(
-                464,
-                format!("certificate {fingerprint} is not bound to any site on this VTN"),
-            )
-        })
+        )),
+        Caller::Refused(reason) => Err(OadrError::new(464, reason)),
+    }
 }
 
 /// The response code of an answer the VTN is about to send.

@@ -2,6 +2,7 @@
 //! SQLite file and a generated PKI, spoken to over real TLS.
 
 mod common;
+mod gateway;
 mod http;
 mod interop;
 mod oadr;

@@ -27,6 +27,9 @@ pub struct Model {
     /// read it (it keeps the XML object as its poll interval and fails), so
     /// operators turn it off for such VENs.
     pub send_poll_freq: bool,
+    /// SHA-256 (hex) of the site's URL token, for VENs without certificates.
+    #[sea_orm(unique)]
+    pub token_hash: Option<String>,
     pub created_at: DateTimeUtc,
 }
 
