@@ -30,6 +30,7 @@ unit:
 
 e2e: build
 	end2end/run.sh $(TARGET_DIR)/release/vtn $(SITE_ROOT)
+	end2end/gateway/run.sh $(TARGET_DIR)/release/vtn
 
 ## Benchmarks; figures go to BENCHMARKS.md. Not part of `make test` (which only builds them).
 bench: tools
