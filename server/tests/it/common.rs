@@ -34,7 +34,7 @@ impl TestServer {
 
     /// Starts on a directory with extra command-line settings (which win).
     pub async fn start_with(dir: TempDir, extra: &[&str]) -> Self {
-        let db = format!("sqlite://{}?mode=rwc", dir.path().join("vtn.db").display());
+        let db = database_url(dir.path()).await;
         let pki = dir.path().join("pki");
         let cli = Cli::try_parse_from(
             [
@@ -98,6 +98,34 @@ impl TestServer {
     pub fn client(&self, identity: Option<&Issued>) -> Client {
         Client::new(self.server.https_addr, &self.pki().server_ca, identity)
     }
+}
+
+/// A SQLite file in the test's directory, or, when `TEST_DATABASE_URL` is set,
+/// a PostgreSQL schema of the test's own (kept across restarts of the test).
+async fn database_url(dir: &Path) -> String {
+    let Ok(url) = std::env::var("TEST_DATABASE_URL") else {
+        return format!("sqlite://{}?mode=rwc", dir.join("vtn.db").display());
+    };
+    let marker = dir.join("pg-schema");
+    let schema = match std::fs::read_to_string(&marker) {
+        Ok(schema) => schema,
+        Err(_) => {
+            let schema = format!("it{:016x}", rand::random::<u64>());
+            let admin = sea_orm::Database::connect(&url)
+                .await
+                .expect("connect TEST_DATABASE_URL");
+            sea_orm::ConnectionTrait::execute_unprepared(
+                &admin,
+                &format!("CREATE SCHEMA {schema}"),
+            )
+            .await
+            .unwrap();
+            std::fs::write(&marker, &schema).unwrap();
+            schema
+        }
+    };
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}options=-c%20search_path%3D{schema}")
 }
 
 fn first_cert(pem: &[u8]) -> CertificateDer<'static> {
