@@ -10,6 +10,7 @@ pub mod readings;
 pub mod reports;
 pub mod sessions;
 pub mod sites;
+pub mod telemetry;
 pub mod users;
 pub mod ven_messages;
 
