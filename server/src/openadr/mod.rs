@@ -8,6 +8,7 @@ mod event;
 mod exchange;
 pub mod gateway;
 mod opt;
+pub mod outbox;
 mod poll;
 mod register;
 mod report;
