@@ -105,6 +105,23 @@ pub struct Config {
     #[arg(long, env = "VTN_VEN_CA", requires = "tls_cert", global = true)]
     pub ven_ca: Option<PathBuf>,
 
+    /// Client certificate (PEM) the VTN presents when pushing to VENs.
+    /// Without it (and no development PKI), push delivery is off.
+    #[arg(long, env = "VTN_PUSH_CERT", requires = "push_key", global = true)]
+    pub push_cert: Option<PathBuf>,
+
+    /// Private key of the push client certificate.
+    #[arg(long, env = "VTN_PUSH_KEY", requires = "push_cert", global = true)]
+    pub push_key: Option<PathBuf>,
+
+    /// CA certificate(s) that sign the VENs' push endpoints (default: the VEN CA).
+    #[arg(long, env = "VTN_PUSH_CA", global = true)]
+    pub push_ca: Option<PathBuf>,
+
+    /// How often pending messages are pushed to push-mode VENs (and retried).
+    #[arg(long, env = "VTN_PUSH_INTERVAL", default_value = "5s", value_parser = humantime::parse_duration, global = true)]
+    pub push_interval: Duration,
+
     /// Directory of the development PKI, created on first start when no
     /// certificate is configured.
     #[arg(

@@ -8,6 +8,7 @@ pub mod metrics;
 pub mod middleware;
 pub mod openadr;
 pub mod pki;
+pub mod push;
 pub mod routes;
 pub mod serve;
 pub mod state;
@@ -121,11 +122,15 @@ pub async fn start(config: Config) -> Result<Server> {
         metrics: metrics::handle(),
         oadr: Arc::new(oadr),
     };
+    let push_state = state.clone();
     let app = routes::router(state, config.request_timeout);
 
     let (shutdown, stop) = watch::channel(false);
     let mut listeners = JoinSet::new();
     listeners.spawn(serve::serve(https, Some(tls), app.clone(), stop.clone()));
+    if let Some(pusher) = pusher(&config, dev_pki.as_ref(), &ven_ca)? {
+        listeners.spawn(pusher.run(push_state, stop.clone()));
+    }
     if let Some(http) = http {
         listeners.spawn(serve::serve(http, None, app, stop));
     }
@@ -139,6 +144,25 @@ pub async fn start(config: Config) -> Result<Server> {
         shutdown,
         listeners,
     })
+}
+
+/// The push worker, when the VTN has a client certificate to push with.
+fn pusher(
+    config: &Config,
+    dev_pki: Option<&DevPki>,
+    ven_ca: &std::path::Path,
+) -> Result<Option<push::Pusher>> {
+    let identity = match (&config.push_cert, &config.push_key, dev_pki) {
+        (Some(cert), Some(key), _) => (cert.clone(), key.clone()),
+        (_, _, Some(pki)) => (pki.push_cert.clone(), pki.push_key.clone()),
+        _ => return Ok(None),
+    };
+    let ca = config
+        .push_ca
+        .clone()
+        .unwrap_or_else(|| ven_ca.to_path_buf());
+    let client = tls::client_config(&identity.0, &identity.1, &ca)?;
+    Ok(Some(push::Pusher::new(client, config.push_interval)))
 }
 
 /// With the development PKI, the demo VEN certificate belongs to a demo site,

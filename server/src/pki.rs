@@ -153,6 +153,10 @@ pub struct DevPki {
     pub demo_ven_cert: PathBuf,
     /// The demo VEN's private key.
     pub demo_ven_key: PathBuf,
+    /// The VTN's client certificate for pushing to VENs (from the server CA).
+    pub push_cert: PathBuf,
+    /// Its private key.
+    pub push_key: PathBuf,
 }
 
 impl DevPki {
@@ -165,6 +169,8 @@ impl DevPki {
             ven_ca: dir.join("ven-ca.pem"),
             demo_ven_cert: dir.join("ven-demo.pem"),
             demo_ven_key: dir.join("ven-demo.key"),
+            push_cert: dir.join("vtn-client.pem"),
+            push_key: dir.join("vtn-client.key"),
         }
     }
 
@@ -178,11 +184,26 @@ impl DevPki {
         Ok(openadr::Fingerprint::of_der(&der))
     }
 
+    /// Development PKIs made before push delivery lack the VTN's client
+    /// certificate: issue it from the server CA.
+    fn ensure_push_identity(&self, dir: &Path) -> Result<()> {
+        if self.push_cert.exists() {
+            return Ok(());
+        }
+        let ca_key =
+            fs::read_to_string(dir.join("server-ca.key")).context("reading server-ca.key")?;
+        let ca_cert = fs::read_to_string(&self.server_ca).context("reading server-ca.pem")?;
+        let push = CertificateAuthority::load(&ca_cert, &ca_key)?.issue_client("openadr-vtn")?;
+        write_private(&self.push_key, &push.key_pem)?;
+        write_public(&self.push_cert, &push.cert_pem)
+    }
+
     /// Creates the development PKI in `dir` unless it is already there.
     /// Returns the layout and whether it was created now.
     pub fn ensure(dir: &Path) -> Result<(Self, bool)> {
         let pki = Self::at(dir);
         if pki.server_cert.exists() {
+            pki.ensure_push_identity(dir)?;
             return Ok((pki, false));
         }
         fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -198,6 +219,9 @@ impl DevPki {
         write_public(&pki.demo_ven_cert, &demo.cert_pem)?;
         write_private(&pki.demo_ven_key, &demo.key_pem)?;
         write_private(&pki.server_key, &server.key_pem)?;
+        let push = server_ca.issue_client("openadr-vtn")?;
+        write_private(&pki.push_key, &push.key_pem)?;
+        write_public(&pki.push_cert, &push.cert_pem)?;
         // The certificate last: its presence marks the PKI as complete.
         write_public(
             &pki.server_cert,

@@ -79,3 +79,26 @@ pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::S
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
 }
+
+/// The client configuration for pushing to VENs: the VTN's certificate, and
+/// the CA that signs the VENs' endpoints.
+pub fn client_config(cert: &Path, key: &Path, ca: &Path) -> Result<rustls::ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    for root in read_certs(ca)? {
+        roots
+            .add(root)
+            .with_context(|| format!("adding the push CA from {}", ca.display()))?;
+    }
+    rustls::ClientConfig::builder_with_provider(provider())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .context("choosing TLS versions")?
+        .with_root_certificates(roots)
+        .with_client_auth_cert(read_certs(cert)?, read_key(key)?)
+        .with_context(|| {
+            format!(
+                "using the push certificate {} with key {}",
+                cert.display(),
+                key.display()
+            )
+        })
+}

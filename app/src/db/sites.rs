@@ -121,6 +121,17 @@ pub async fn count_online(
     Ok((all, online))
 }
 
+/// Registered sites whose VEN asked for push delivery (httpPullModel false,
+/// with a transport address).
+pub async fn push_sites(db: &DatabaseConnection) -> Result<Vec<site::Model>, DbErr> {
+    site::Entity::find()
+        .filter(site::Column::RegistrationId.is_not_null())
+        .filter(site::Column::HttpPullModel.eq(false))
+        .filter(site::Column::TransportAddress.is_not_null())
+        .all(db)
+        .await
+}
+
 /// Records that the VEN was heard from.
 pub async fn touch(db: &DatabaseConnection, id: i32, at: DateTime<Utc>) -> Result<(), DbErr> {
     site::Entity::update_many()

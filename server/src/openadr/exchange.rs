@@ -186,11 +186,18 @@ async fn handle(
             site.ven_id
         )));
     }
-    let request = Request {
-        state,
-        site,
-        message: parsed.message,
-    };
+    dispatch(
+        Request {
+            state,
+            site,
+            message: parsed.message,
+        },
+        service,
+    )
+    .await
+}
+
+async fn dispatch(request: Request<'_>, service: Service) -> Result<Message, OadrError> {
     match service {
         Service::EiRegisterParty => register::handle(request).await,
         Service::EiEvent => event::handle(request).await,
@@ -198,6 +205,39 @@ async fn handle(
         Service::EiOpt => opt::handle(request).await,
         Service::OadrPoll => poll::handle(request).await,
     }
+}
+
+/// Handles a VEN's answer to a pushed message as if the VEN had posted it:
+/// an oadrCreatedEvent records opts, an oadrCreatedReport acknowledges
+/// requests, and so on. A plain oadrResponse needs nothing.
+pub async fn from_ven(
+    state: &AppState,
+    site: site::Model,
+    message: Message,
+) -> Result<(), OadrError> {
+    let service = match &message {
+        Message::Response(_) => return Ok(()),
+        Message::CreatedEvent(_) => Service::EiEvent,
+        Message::CreatedReport(_)
+        | Message::CanceledReport(_)
+        | Message::RegisteredReport(_)
+        | Message::UpdateReport(_) => Service::EiReport,
+        Message::CanceledPartyRegistration(_) | Message::CreatePartyRegistration(_) => {
+            Service::EiRegisterParty
+        }
+        Message::CreateOpt(_) | Message::CancelOpt(_) => Service::EiOpt,
+        other => return Err(OadrError::not_recognized(other.name(), "a push answer")),
+    };
+    dispatch(
+        Request {
+            state,
+            site,
+            message,
+        },
+        service,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// The site of the caller: by certificate fingerprint or by URL token.

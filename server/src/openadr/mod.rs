@@ -13,7 +13,8 @@ mod poll;
 mod register;
 mod report;
 
-pub use exchange::{OadrSettings, Service};
+pub use error::OadrError;
+pub use exchange::{OadrSettings, Service, from_ven};
 
 use crate::state::AppState;
 use crate::tls::ClientCertificate;

@@ -6,5 +6,6 @@ mod gateway;
 mod http;
 mod interop;
 mod oadr;
+mod push;
 mod reports;
 mod tls;

@@ -1,0 +1,196 @@
+//! Push delivery: for VENs registered with httpPullModel=false, the VTN posts
+//! each pending message to the VEN's transport address over mTLS with its own
+//! client certificate, and handles the answer as if the VEN had posted it. A
+//! message is recorded as delivered only once the VEN answered; an unreachable
+//! VEN is retried with exponential backoff (all pending state is in the
+//! database, so a restart loses nothing).
+
+use crate::openadr::{Service, from_ven, outbox};
+use crate::state::AppState;
+use anyhow::{Context, Result, anyhow, bail};
+use app::db::entity::site;
+use app::db::{message_log, sites};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::ServerName;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tokio_rustls::TlsConnector;
+
+/// How long one push may take (connect, TLS, answer).
+const TIMEOUT: Duration = Duration::from_secs(15);
+/// The longest wait between retries to an unreachable VEN.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// At most this many messages to one VEN per round.
+const BURST: usize = 20;
+
+/// The push worker's settings.
+#[derive(Clone)]
+pub struct Pusher {
+    connector: TlsConnector,
+    interval: Duration,
+}
+
+impl std::fmt::Debug for Pusher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pusher")
+            .field("interval", &self.interval)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pusher {
+    /// A pusher with this client configuration, running every `interval`.
+    pub fn new(config: rustls::ClientConfig, interval: Duration) -> Self {
+        Self {
+            connector: TlsConnector::from(Arc::new(config)),
+            interval,
+        }
+    }
+
+    /// Runs rounds until `shutdown` turns true.
+    pub async fn run(self, state: AppState, mut shutdown: watch::Receiver<bool>) {
+        let mut backoff: HashMap<i32, (u32, Instant)> = HashMap::new();
+        loop {
+            if let Err(error) = self.round(&state, &mut backoff).await {
+                tracing::warn!(%error, "push round failed");
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.interval) => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+        }
+    }
+
+    async fn round(
+        &self,
+        state: &AppState,
+        backoff: &mut HashMap<i32, (u32, Instant)>,
+    ) -> Result<()> {
+        for site in sites::push_sites(&state.db).await? {
+            if backoff
+                .get(&site.id)
+                .is_some_and(|(_, next)| Instant::now() < *next)
+            {
+                continue;
+            }
+            match self.drain(state, &site).await {
+                Ok(()) => {
+                    backoff.remove(&site.id);
+                }
+                Err(error) => {
+                    let failures = backoff.get(&site.id).map_or(1, |(n, _)| n + 1);
+                    let wait = Duration::from_secs(1u64 << failures.min(9)).min(MAX_BACKOFF);
+                    tracing::warn!(ven_id = %site.ven_id, %error, failures, retry_in = ?wait, "push failed; the message stays pending");
+                    backoff.insert(site.id, (failures, Instant::now() + wait));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes the site's pending messages, one by one, until none is left.
+    async fn drain(&self, state: &AppState, site: &site::Model) -> Result<()> {
+        let address = site
+            .transport_address
+            .as_deref()
+            .ok_or_else(|| anyhow!("no transport address"))?;
+        for _ in 0..BURST {
+            let Some(outgoing) = outbox::next(state, site).await? else {
+                return Ok(());
+            };
+            let xml = outgoing.message.to_xml();
+            let answer =
+                tokio::time::timeout(TIMEOUT, self.post(address, outgoing.service, xml.clone()))
+                    .await
+                    .map_err(|_| anyhow!("no answer within {TIMEOUT:?}"))??;
+            outbox::delivered(state, site, &outgoing).await?;
+            let answer_text = String::from_utf8_lossy(&answer).into_owned();
+            let parsed = openadr::read(
+                &answer,
+                openadr::ReadOptions {
+                    mode: state.oadr.mode,
+                    ..Default::default()
+                },
+            );
+            let (answer_type, code) = match parsed {
+                Ok(parsed) => {
+                    let name = parsed.message.name();
+                    match from_ven(state, site.clone(), parsed.message).await {
+                        Ok(()) => (name, 200),
+                        Err(error) => {
+                            tracing::info!(ven_id = %site.ven_id, %error, "the VEN's answer to a push was refused");
+                            (name, error.code)
+                        }
+                    }
+                }
+                Err(error) => {
+                    tracing::info!(ven_id = %site.ven_id, %error, "the VEN's answer to a push is not OpenADR");
+                    ("invalid", error.response_code())
+                }
+            };
+            let entry = message_log::Entry {
+                site_id: Some(site.id),
+                service: "push",
+                message_type: outgoing.message.name(),
+                response_type: answer_type,
+                request_id: None,
+                response_code: code,
+                deviations: String::new(),
+                request_xml: &xml,
+                response_xml: &answer_text,
+            };
+            message_log::append(&state.db, entry).await?;
+            tracing::info!(ven_id = %site.ven_id, message = outgoing.message.name(), "pushed");
+        }
+        Ok(())
+    }
+
+    /// POSTs a message to `<transport address>/<service>` and returns the answer body.
+    async fn post(&self, address: &str, service: Service, xml: String) -> Result<Bytes> {
+        let rest = address
+            .strip_prefix("https://")
+            .ok_or_else(|| anyhow!("transport address {address} is not https://"))?;
+        let (authority, base) = rest.split_once('/').unwrap_or((rest, ""));
+        let (host, port) = match authority.rsplit_once(':') {
+            Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => (
+                host.trim_matches(['[', ']']),
+                port.parse::<u16>()
+                    .context("port of the transport address")?,
+            ),
+            _ => (authority, 443),
+        };
+        let path =
+            format!("/{}/{}", base.trim_end_matches('/'), service.as_str()).replace("//", "/");
+        let tcp = tokio::net::TcpStream::connect((host, port))
+            .await
+            .with_context(|| format!("connecting to {authority}"))?;
+        let name =
+            ServerName::try_from(host.to_owned()).context("host of the transport address")?;
+        let tls = self
+            .connector
+            .connect(name, tcp)
+            .await
+            .with_context(|| format!("TLS with {authority}"))?;
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
+        tokio::spawn(connection);
+        let request = Request::post(path)
+            .header("host", authority)
+            .header("content-type", "application/xml")
+            .body(Full::new(Bytes::from(xml)))?;
+        let response = sender.send_request(request).await?;
+        if !response.status().is_success() {
+            bail!("the VEN answered HTTP {}", response.status());
+        }
+        let body = Limited::new(response.into_body(), crate::middleware::MAX_BODY)
+            .collect()
+            .await
+            .map_err(|e| anyhow!("reading the VEN's answer: {e}"))?;
+        Ok(body.to_bytes())
+    }
+}

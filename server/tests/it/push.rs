@@ -1,0 +1,235 @@
+//! Push delivery to a VEN endpoint (a small HTTPS server in the test, with a
+//! certificate from the VEN CA, requiring the VTN's client certificate).
+
+use crate::common::TestServer;
+use crate::oadr::{post, registration};
+use app::db::{events, programs};
+use app::models::event::{ExtraTargets, Interval, NewEvent, Signal};
+use bytes::Bytes;
+use chrono::{TimeDelta, Utc};
+use http_body_util::{BodyExt, Full};
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use openadr::event::{CreatedEvent, EventResponse};
+use openadr::values::OptType;
+use openadr::{EiResponse, Message, ReadOptions};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+/// What the VEN endpoint received: (path, message name).
+type Received = Arc<Mutex<Vec<(String, String)>>>;
+
+/// Serves the VEN side of push on `listener`: answers an oadrDistributeEvent
+/// with optIn for every event, anything else with oadrResponse 200.
+fn serve_ven(listener: TcpListener, acceptor: TlsAcceptor, ven_id: String, received: Received) {
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
+            let (acceptor, ven_id, received) = (acceptor.clone(), ven_id.clone(), received.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let service =
+                    hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
+                        let (ven_id, received) = (ven_id.clone(), received.clone());
+                        async move {
+                            let path = request.uri().path().to_owned();
+                            let body = request.into_body().collect().await.unwrap().to_bytes();
+                            let message = openadr::read(&body, ReadOptions::default())
+                                .unwrap()
+                                .message;
+                            received
+                                .lock()
+                                .unwrap()
+                                .push((path, message.name().to_owned()));
+                            let answer: Message = match message {
+                                Message::DistributeEvent(d) => CreatedEvent {
+                                    response: EiResponse::ok(d.request_id.clone()),
+                                    event_responses: d
+                                        .events
+                                        .iter()
+                                        .map(|e| EventResponse {
+                                            code: 200,
+                                            description: None,
+                                            request_id: d.request_id.clone(),
+                                            event_id: e.descriptor.event_id.clone(),
+                                            modification_number: e.descriptor.modification_number,
+                                            opt_type: OptType::OptIn,
+                                        })
+                                        .collect(),
+                                    ven_id: ven_id.as_str().into(),
+                                }
+                                .into(),
+                                _ => openadr::register::Response {
+                                    response: EiResponse::ok("".into()),
+                                    ven_id: None,
+                                }
+                                .into(),
+                            };
+                            Ok::<_, Infallible>(Response::new(Full::new(Bytes::from(
+                                answer.to_xml(),
+                            ))))
+                        }
+                    });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            });
+        }
+    });
+}
+
+/// The VEN endpoint's TLS: its own certificate, and the VTN's client
+/// certificate required, verified against the server CA.
+fn ven_tls(cert_pem: &str, key_pem: &str, server_ca_pem: &[u8]) -> rustls::ServerConfig {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut roots = rustls::RootCertStore::empty();
+    roots
+        .add(
+            rustls_pemfile::certs(&mut &server_ca_pem[..])
+                .next()
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+    let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+        Arc::new(roots),
+        provider.clone(),
+    )
+    .build()
+    .unwrap();
+    let certs = rustls_pemfile::certs(&mut cert_pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = rustls_pemfile::private_key(&mut key_pem.as_bytes())
+        .unwrap()
+        .unwrap();
+    rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(certs, key)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
+    let vtn =
+        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let (cert, site) = vtn.new_ven("push-ven").await;
+    let db = &vtn.server.db;
+    // The VEN's endpoint address is chosen now; nothing listens there yet.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut register = registration("push-ven");
+    register.http_pull_model = Some(false);
+    register.transport_address = Some(format!("https://localhost:{port}/OpenADR2/Simple/2.0b"));
+    post(&vtn.client(Some(&cert)), "EiRegisterParty", register).await;
+
+    let program = programs::create(db, "Shed", "http://utility.example/shed", 3600)
+        .await
+        .unwrap();
+    programs::add_site(db, program.id, site.id).await.unwrap();
+    let event = events::create(
+        db,
+        &NewEvent {
+            program_id: program.id,
+            site_ids: vec![site.id],
+            dtstart: Utc::now() + TimeDelta::hours(1),
+            notification_secs: 86_400,
+            signals: vec![Signal {
+                name: "SIMPLE".into(),
+                signal_type: "level".into(),
+                id: "s".into(),
+                intervals: vec![Interval {
+                    duration_secs: 3600,
+                    value: 1.0,
+                }],
+            }],
+            ramp_up_secs: None,
+            recovery_secs: None,
+            start_after_secs: None,
+            priority: None,
+            test_event: false,
+            vtn_comment: None,
+            response_required: true,
+            targets: ExtraTargets::default(),
+        },
+    )
+    .await
+    .unwrap();
+
+    // The VEN is down: the event stays pending.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let pending = events::delivery(db, event.id, site.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending.delivered_modification, None);
+
+    // The VEN comes up with a certificate from the VEN CA and requires the VTN's client certificate.
+    let pki = vtn.dir.path().join("pki");
+    let ca = server::pki::CertificateAuthority::load(
+        &std::fs::read_to_string(pki.join("ven-ca.pem")).unwrap(),
+        &std::fs::read_to_string(pki.join("ven-ca.key")).unwrap(),
+    )
+    .unwrap();
+    let endpoint = ca.issue_server(&["localhost"]).unwrap();
+    let vtn_ca = ven_tls(
+        &endpoint.cert_pem,
+        &endpoint.key_pem,
+        &std::fs::read(pki.join("server-ca.pem")).unwrap(),
+    );
+    let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
+        .unwrap();
+    let received: Received = Arc::default();
+    serve_ven(
+        listener,
+        TlsAcceptor::from(Arc::new(vtn_ca)),
+        site.ven_id.clone(),
+        received.clone(),
+    );
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let state = events::delivery(db, event.id, site.id)
+            .await
+            .unwrap()
+            .unwrap();
+        if state.opt_type.as_deref() == Some("optIn") {
+            assert_eq!(state.delivered_modification, Some(0));
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the event was not pushed and answered: {state:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let received = received.lock().unwrap().clone();
+    assert!(
+        received.contains(&(
+            "/OpenADR2/Simple/2.0b/EiEvent".to_owned(),
+            "oadrDistributeEvent".to_owned()
+        )),
+        "{received:?}"
+    );
+    assert!(
+        received
+            .iter()
+            .any(|(path, name)| path.ends_with("/EiReport") && name == "oadrRegisterReport"),
+        "{received:?}"
+    );
+    vtn.server.shutdown().await;
+}
