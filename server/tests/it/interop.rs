@@ -533,3 +533,86 @@ async fn the_openleadr_ven_reports_telemetry_that_the_vtn_stores_exactly_until_c
     drop(ven);
     vtn.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pyoadr_ven_reports_telemetry_that_the_vtn_stores() {
+    use app::db::{readings, reports};
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let vtn = TestServer::start_with(
+        tempfile::tempdir().unwrap(),
+        &["--listen", listen.as_str(), "--poll-interval", "1s"],
+    )
+    .await;
+    let (cert, site) = vtn.new_ven("pyoadr-reporter").await;
+    let db = &vtn.server.db;
+    sites::set_send_poll_freq(db, site.id, false).await.unwrap();
+    let program = programs::create(db, "Telemetry", "http://utility.example/telemetry", 3600)
+        .await
+        .unwrap();
+    programs::add_site(db, program.id, site.id).await.unwrap();
+    programs::set_report_defaults(db, program.id, (60, 2), (300, 300))
+        .await
+        .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let bundle = files.path().join("bundle.pem");
+    std::fs::write(&bundle, format!("{}{}", cert.key_pem, cert.cert_pem)).unwrap();
+    let server_ca = vtn.pki().server_ca.clone();
+    let log_path = files.path().join("pyoadr.log");
+    let child = Command::new(root().join(".tools/pyoadr-venv/bin/python"))
+        .arg(root().join("end2end/interop/run_pyoadr_ven.py"))
+        .arg(format!("https://localhost:{port}"))
+        .arg(&site.ven_id)
+        .arg("pyoadr-reporter")
+        .arg(&bundle)
+        .arg(&server_ca)
+        .env("REQUESTS_CA_BUNDLE", &server_ca)
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let _ven = Ven {
+        child,
+        output: files.path().join("unused"),
+    };
+
+    let offered = eventually("pyoadr-ven's report registration", || async {
+        let offered = reports::offered(db, site.id).await.unwrap();
+        (!offered.is_empty()).then_some(offered)
+    })
+    .await;
+    assert_eq!(
+        offered.iter().map(|d| d.rid.as_str()).collect::<Vec<_>>(),
+        ["actual_power", "baseline_power"]
+    );
+    let (from, to) = (
+        Utc::now() - TimeDelta::hours(1),
+        Utc::now() + TimeDelta::hours(2),
+    );
+    let stored = eventually("pyoadr-ven's readings", || async {
+        let stored = readings::window(db, site.id, "actual_power", from, to)
+            .await
+            .unwrap();
+        (!stored.is_empty()).then_some(stored)
+    })
+    .await;
+    assert!(
+        stored
+            .iter()
+            .all(|r| r.value.is_some_and(|v| (1500.0..1600.0).contains(&v))),
+        "{stored:?}"
+    );
+    let baseline = readings::window(db, site.id, "baseline_power", from, to)
+        .await
+        .unwrap();
+    assert!(baseline.iter().all(|r| r.value == Some(2000.0)));
+    let log = app::db::message_log::recent(db, site.id, 500)
+        .await
+        .unwrap();
+    assert!(
+        log.iter()
+            .filter(|e| e.message_type == "oadrUpdateReport")
+            .all(|e| e.response_code == 200)
+    );
+    vtn.server.shutdown().await;
+}
