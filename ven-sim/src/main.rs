@@ -1,0 +1,151 @@
+//! `ven-sim`: simulate VENs against a VTN. See `ven-sim --help`.
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use std::net::ToSocketAddrs;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use ven_sim::client::Target;
+use ven_sim::ven::Policy;
+use ven_sim::{Settings, provision};
+
+/// Simulates OpenADR 2.0b VENs against a VTN over mTLS.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// The VTN's host:port.
+    #[arg(long, default_value = "localhost:8443")]
+    vtn: String,
+    /// The VTN's development PKI (server CA, VEN CA to issue VEN certificates).
+    #[arg(long, default_value = "data/pki")]
+    pki: PathBuf,
+    /// The VTN's database, to create the simulated VENs' sites.
+    #[arg(long, default_value = "sqlite://data/vtn.db?mode=rwc")]
+    database_url: String,
+    /// Number of VENs.
+    #[arg(long, default_value_t = 100)]
+    vens: usize,
+    /// Name prefix of the simulated VENs (sites are created as <prefix>-<n>).
+    #[arg(long, default_value = "sim")]
+    prefix: String,
+    /// Enrol the sites in this program (by ID).
+    #[arg(long)]
+    program: Option<i32>,
+    /// How long to poll after registering (e.g. 30s, 5m).
+    #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
+    duration: Duration,
+    /// Wait between polls; 0s polls in a closed loop (load test).
+    #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
+    poll_interval: Duration,
+    /// Share of events each VEN opts out of (0–1).
+    #[arg(long, default_value_t = 0.1)]
+    opt_out: f64,
+    /// Send telemetry every this many polls (0: never).
+    #[arg(long, default_value_t = 5)]
+    update_every: u64,
+    /// At most this many registrations at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// A new TLS connection for every poll (measures full handshakes).
+    #[arg(long)]
+    no_keep_alive: bool,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let addr = args
+        .vtn
+        .to_socket_addrs()
+        .context("resolving --vtn")?
+        .next()
+        .context("--vtn resolves to nothing")?;
+    let host = args
+        .vtn
+        .rsplit_once(':')
+        .map_or(args.vtn.as_str(), |(h, _)| h)
+        .to_owned();
+    let ca_pem = std::fs::read(args.pki.join("server-ca.pem")).context("reading server-ca.pem")?;
+    let db = server::db::connect(&args.database_url).await?;
+    eprintln!("provisioning {} VENs…", args.vens);
+    let prefix = format!("{}-{}", args.prefix, chrono::Utc::now().format("%H%M%S"));
+    let identities = provision::provision(&db, &args.pki, &prefix, args.vens, args.program).await?;
+    drop(db);
+    let settings = Settings {
+        target: Target {
+            addr,
+            host,
+            ca_pem: Arc::new(ca_pem),
+        },
+        duration: args.duration,
+        poll_interval: args.poll_interval,
+        policy: Policy {
+            opt_out_fraction: args.opt_out,
+            update_every: args.update_every,
+            baseline_w: 10_000.0,
+        },
+        concurrency: args.concurrency,
+        no_keep_alive: args.no_keep_alive,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = stop.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("stopping…");
+            flag.store(true, Ordering::Relaxed);
+        }
+    });
+    eprintln!("registering and polling for {:?}…", args.duration);
+    let summary = ven_sim::run(settings, identities, stop).await?;
+    print(&summary);
+    Ok(())
+}
+
+fn print(summary: &ven_sim::Summary) {
+    println!(
+        "{} VENs registered in {:.2} s ({:.0}/s); polled for {:.2} s; {} TLS handshakes",
+        summary.registered,
+        summary.registration.as_secs_f64(),
+        summary.registered as f64 / summary.registration.as_secs_f64().max(1e-9),
+        summary.polling.as_secs_f64(),
+        summary.handshakes
+    );
+    println!(
+        "{:<28} {:>9} {:>10} {:>8} {:>8} {:>8} {:>8}  errors",
+        "message", "count", "per s", "p50 µs", "p95 µs", "p99 µs", "max µs"
+    );
+    let lines = summary.stats.lines(summary.polling);
+    for line in &lines {
+        println!(
+            "{:<28} {:>9} {:>10.0} {:>8} {:>8} {:>8} {:>8}  {:?}",
+            line.message,
+            line.count,
+            line.per_second,
+            line.p50,
+            line.p95,
+            line.p99,
+            line.max,
+            line.errors
+        );
+    }
+    let json: Vec<serde_json::Value> = lines
+        .iter()
+        .map(|l| {
+            serde_json::json!({"message": l.message, "count": l.count, "per_second": l.per_second,
+                "p50_us": l.p50, "p95_us": l.p95, "p99_us": l.p99, "max_us": l.max, "errors": l.errors})
+        })
+        .collect();
+    println!(
+        "{}",
+        serde_json::json!({
+            "registered": summary.registered,
+            "registration_seconds": summary.registration.as_secs_f64(),
+            "polling_seconds": summary.polling.as_secs_f64(),
+            "handshakes": summary.handshakes,
+            "errors": summary.stats.errors(),
+            "messages": json,
+        })
+    );
+}

@@ -1,0 +1,406 @@
+//! One simulated VEN: registers, registers its reports, polls, answers events
+//! by policy and sends telemetry whose measured power drops while an event is
+//! active.
+
+use crate::client::Connection;
+use crate::stats::Stats;
+use anyhow::{Result, anyhow};
+use chrono::{DateTime, TimeDelta, Utc};
+use openadr::event::{CreatedEvent, EventResponse, ResponseRequired};
+use openadr::poll::Poll;
+use openadr::register::{CreatePartyRegistration, QueryRegistration};
+use openadr::report::{
+    CanceledReport, CreatedReport, PayloadValue, RegisterReport, RegisteredReport, Report,
+    ReportDescription, ReportInterval, ReportPayload, SamplingRate, UpdateReport,
+};
+use openadr::values::{Duration, OptType, ReadingType, ReportName, ReportType};
+use openadr::{EiResponse, ItemBase, Message, ReadOptions};
+use std::collections::HashMap;
+use std::time::Instant;
+
+/// How a VEN answers events.
+#[derive(Debug, Clone, Copy)]
+pub struct Policy {
+    /// Share of events (0–1) the VEN opts out of.
+    pub opt_out_fraction: f64,
+    /// Send telemetry every this many polls (0: never).
+    pub update_every: u64,
+    /// Baseline power in W.
+    pub baseline_w: f64,
+}
+
+struct Active {
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    level: f64,
+}
+
+/// A simulated VEN.
+pub struct Ven {
+    name: String,
+    ven_id: String,
+    conn: Connection,
+    policy: Policy,
+    /// What it saw and sent.
+    pub stats: Stats,
+    events: HashMap<String, Active>,
+    usage_request: Option<(String, Vec<String>)>,
+    polls: u64,
+}
+
+impl Ven {
+    /// A VEN named `name` on its own connection.
+    pub fn new(name: String, conn: Connection, policy: Policy) -> Self {
+        Self {
+            name,
+            ven_id: String::new(),
+            conn,
+            policy,
+            stats: Stats::default(),
+            events: HashMap::new(),
+            usage_request: None,
+            polls: 0,
+        }
+    }
+
+    /// Full TLS handshakes made.
+    pub fn handshakes(&self) -> u64 {
+        self.conn.handshakes
+    }
+
+    /// Sends a message, records latency and code, returns the answer.
+    async fn send(&mut self, service: &str, message: Message) -> Result<Message> {
+        let name = message.name();
+        let started = Instant::now();
+        let result = self.conn.post(service, message.to_xml()).await;
+        let answer =
+            result.and_then(|body| Ok(openadr::read(&body, ReadOptions::default())?.message));
+        match &answer {
+            Ok(message) => self
+                .stats
+                .record(name, started.elapsed(), Some(response_code(message))),
+            Err(_) => self.stats.record(name, started.elapsed(), None),
+        }
+        answer
+    }
+
+    /// Query, registration and report registration.
+    pub async fn register(&mut self) -> Result<()> {
+        self.send(
+            "EiRegisterParty",
+            QueryRegistration {
+                request_id: "q".into(),
+            }
+            .into(),
+        )
+        .await?;
+        let create = CreatePartyRegistration {
+            request_id: "r".into(),
+            registration_id: None,
+            ven_id: None,
+            profile_name: "2.0b".into(),
+            transport_name: "simpleHttp".into(),
+            transport_address: None,
+            report_only: false,
+            xml_signature: false,
+            ven_name: Some(self.name.clone()),
+            http_pull_model: Some(true),
+        };
+        let Message::CreatedPartyRegistration(created) =
+            self.send("EiRegisterParty", create.into()).await?
+        else {
+            return Err(anyhow!("registration refused"));
+        };
+        self.ven_id = created
+            .ven_id
+            .map(|v| v.to_string())
+            .ok_or_else(|| anyhow!("no venID in the registration"))?;
+        let register = RegisterReport {
+            request_id: "rr".into(),
+            reports: vec![
+                metadata("usage", ReportName::MetadataTelemetryUsage, usage_points()),
+                status_metadata(),
+            ],
+            ven_id: Some(self.ven_id.as_str().into()),
+            report_request_id: None,
+        };
+        if let Message::RegisteredReport(registered) =
+            self.send("EiReport", register.into()).await?
+        {
+            self.accept_requests(registered).await?;
+        }
+        Ok(())
+    }
+
+    async fn accept_requests(&mut self, registered: RegisteredReport) -> Result<()> {
+        for request in &registered.requests {
+            if request.specifier.report_specifier_id.as_str() == "usage" {
+                let rids = request
+                    .specifier
+                    .payloads
+                    .iter()
+                    .map(|p| p.rid.to_string())
+                    .collect();
+                self.usage_request = Some((request.report_request_id.to_string(), rids));
+            }
+        }
+        if !registered.requests.is_empty() {
+            let created = CreatedReport {
+                response: EiResponse::ok(registered.response.request_id.clone()),
+                pending: registered
+                    .requests
+                    .iter()
+                    .map(|r| r.report_request_id.clone())
+                    .collect(),
+                ven_id: Some(self.ven_id.as_str().into()),
+            };
+            self.send("EiReport", created.into()).await?;
+        }
+        Ok(())
+    }
+
+    /// One poll and whatever follows from its answer; telemetry every
+    /// `update_every` polls.
+    pub async fn step(&mut self) -> Result<()> {
+        self.polls += 1;
+        let answer = self
+            .send(
+                "OadrPoll",
+                Poll {
+                    ven_id: self.ven_id.as_str().into(),
+                }
+                .into(),
+            )
+            .await?;
+        self.handle(answer).await?;
+        if self.policy.update_every > 0 && self.polls.is_multiple_of(self.policy.update_every) {
+            self.send_telemetry().await?;
+        }
+        Ok(())
+    }
+
+    async fn handle(&mut self, message: Message) -> Result<()> {
+        let ven_id = self.ven_id.clone();
+        match message {
+            Message::DistributeEvent(distribution) => {
+                let mut responses = Vec::new();
+                self.events.clear();
+                for event in &distribution.events {
+                    let id = event.descriptor.event_id.to_string();
+                    let start = event.active_period.dtstart;
+                    let length = event
+                        .active_period
+                        .duration
+                        .to_time_delta()
+                        .unwrap_or_default();
+                    let level = event
+                        .signals
+                        .first()
+                        .and_then(|s| s.intervals.first())
+                        .map_or(1.0, |i| i.value);
+                    if event.descriptor.status != openadr::values::EventStatus::Cancelled {
+                        self.events.insert(
+                            id.clone(),
+                            Active {
+                                start,
+                                end: start + length,
+                                level,
+                            },
+                        );
+                    }
+                    if event.response_required == ResponseRequired::Always {
+                        let opt = if rand::random::<f64>() < self.policy.opt_out_fraction {
+                            OptType::OptOut
+                        } else {
+                            OptType::OptIn
+                        };
+                        responses.push(EventResponse {
+                            code: 200,
+                            description: None,
+                            request_id: distribution.request_id.clone(),
+                            event_id: event.descriptor.event_id.clone(),
+                            modification_number: event.descriptor.modification_number,
+                            opt_type: opt,
+                        });
+                    }
+                }
+                if !responses.is_empty() {
+                    let created = CreatedEvent {
+                        response: EiResponse::ok(distribution.request_id.clone()),
+                        event_responses: responses,
+                        ven_id: ven_id.as_str().into(),
+                    };
+                    self.send("EiEvent", created.into()).await?;
+                }
+            }
+            Message::RegisterReport(offer) => {
+                let registered = RegisteredReport {
+                    response: EiResponse::ok(offer.request_id),
+                    requests: Vec::new(),
+                    ven_id: Some(ven_id.as_str().into()),
+                };
+                self.send("EiReport", registered.into()).await?;
+            }
+            Message::CreateReport(create) => {
+                let registered = RegisteredReport {
+                    response: EiResponse::ok(create.request_id),
+                    requests: create.requests,
+                    ven_id: None,
+                };
+                self.accept_requests(registered).await?;
+            }
+            Message::CancelReport(cancel) => {
+                if self.usage_request.as_ref().is_some_and(|(id, _)| {
+                    cancel.report_request_ids.iter().any(|c| c.as_str() == id)
+                }) {
+                    self.usage_request = None;
+                }
+                let canceled = CanceledReport {
+                    response: EiResponse::ok(cancel.request_id),
+                    pending: Vec::new(),
+                    ven_id: None,
+                };
+                self.send("EiReport", canceled.into()).await?;
+            }
+            Message::RequestReregistration(_) => self.register().await?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The measured power now: the baseline with a daily swing, less the shed
+    /// while an event is active (15 % per SIMPLE level).
+    fn power_now(&self, now: DateTime<Utc>) -> (f64, f64) {
+        let hours = f64::from(now.format("%H").to_string().parse::<u32>().unwrap_or(0));
+        let baseline = self.policy.baseline_w
+            * (1.0 + 0.2 * ((hours - 6.0) / 24.0 * std::f64::consts::TAU).sin());
+        let shed = self
+            .events
+            .values()
+            .filter(|e| e.start <= now && now < e.end)
+            .map(|e| e.level)
+            .fold(0.0, f64::max);
+        (baseline, baseline * (1.0 - 0.15 * shed.clamp(0.0, 3.0)))
+    }
+
+    async fn send_telemetry(&mut self) -> Result<()> {
+        let Some((request_id, rids)) = self.usage_request.clone() else {
+            return Ok(());
+        };
+        let now = Utc::now();
+        let (baseline, measured) = self.power_now(now);
+        let payload = |rid: &str, value: f64| ReportPayload {
+            rid: rid.into(),
+            confidence: Some(100),
+            accuracy: None,
+            value: PayloadValue::Float((value * 10.0).round() / 10.0),
+            data_quality: None,
+        };
+        let payloads = rids
+            .iter()
+            .map(|rid| {
+                payload(
+                    rid,
+                    if rid == "baseline" {
+                        baseline
+                    } else {
+                        measured
+                    },
+                )
+            })
+            .collect();
+        let update = UpdateReport {
+            request_id: "u".into(),
+            reports: vec![Report {
+                dtstart: Some(now),
+                duration: Some(Duration::from_seconds(60)),
+                intervals: vec![ReportInterval {
+                    dtstart: Some(now),
+                    duration: Some(Duration::from_seconds(60)),
+                    uid: Some("0".into()),
+                    payloads,
+                }],
+                report_id: Some(format!("{}-{}", self.name, self.polls)),
+                descriptions: Vec::new(),
+                report_request_id: request_id.into(),
+                report_specifier_id: "usage".into(),
+                report_name: Some(ReportName::TelemetryUsage),
+                created: now,
+            }],
+            ven_id: Some(self.ven_id.as_str().into()),
+        };
+        self.send("EiReport", update.into()).await?;
+        Ok(())
+    }
+
+    /// Closes the connection so the next request makes a new TLS handshake.
+    pub fn reconnect(&mut self) {
+        self.conn.close();
+    }
+}
+
+fn description(rid: &str, report_type: ReportType, item: Option<ItemBase>) -> ReportDescription {
+    ReportDescription {
+        rid: rid.into(),
+        subject: None,
+        data_source: None,
+        report_type,
+        item_base: item,
+        reading_type: ReadingType::DirectRead,
+        market_context: None,
+        sampling_rate: Some(SamplingRate {
+            min_period: Duration::from_seconds(1),
+            max_period: Duration::from_seconds(3600),
+            on_change: false,
+        }),
+    }
+}
+
+fn usage_points() -> Vec<ReportDescription> {
+    vec![
+        description(
+            "power",
+            ReportType::Usage,
+            Some(ItemBase::power_real("none")),
+        ),
+        description(
+            "baseline",
+            ReportType::Baseline,
+            Some(ItemBase::power_real("none")),
+        ),
+    ]
+}
+
+fn status_metadata() -> Report {
+    metadata(
+        "status",
+        ReportName::MetadataTelemetryStatus,
+        vec![description("status", ReportType::ResourceStatus, None)],
+    )
+}
+
+fn metadata(specifier: &str, name: ReportName, descriptions: Vec<ReportDescription>) -> Report {
+    Report {
+        dtstart: None,
+        duration: Some(Duration::from_seconds(TimeDelta::days(1).num_seconds())),
+        intervals: Vec::new(),
+        report_id: None,
+        descriptions,
+        report_request_id: "0".into(),
+        report_specifier_id: specifier.into(),
+        report_name: Some(name),
+        created: Utc::now(),
+    }
+}
+
+fn response_code(message: &Message) -> u16 {
+    match message {
+        Message::Response(m) => m.response.code,
+        Message::CreatedPartyRegistration(m) => m.response.code,
+        Message::RegisteredReport(m) => m.response.code,
+        Message::UpdatedReport(m) => m.response.code,
+        Message::CanceledPartyRegistration(m) => m.response.code,
+        Message::DistributeEvent(m) => m.response.as_ref().map_or(200, |r| r.code),
+        _ => 200,
+    }
+}
