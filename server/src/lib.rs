@@ -4,6 +4,7 @@
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod logbook;
 pub mod metrics;
 pub mod middleware;
 pub mod openadr;
@@ -39,6 +40,8 @@ pub struct Server {
     pub generated_admin_password: Option<String>,
     /// The database pool (for the CLI and tests).
     pub db: sea_orm::DatabaseConnection,
+    /// The message log writer (tests flush it before reading the log).
+    pub logbook: logbook::Logbook,
     shutdown: watch::Sender<bool>,
     listeners: JoinSet<()>,
 }
@@ -48,6 +51,7 @@ impl Server {
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
         while self.listeners.join_next().await.is_some() {}
+        self.logbook.flush().await;
     }
 }
 
@@ -116,11 +120,13 @@ pub async fn start(config: Config) -> Result<Server> {
             verify_header: config.gateway_verify_header.to_ascii_lowercase(),
         },
     };
+    let logbook = logbook::Logbook::spawn(db.clone());
     let state = AppState {
         leptos: leptos_options(&config, https_addr)?,
         db: db.clone(),
         metrics: metrics::handle(),
         oadr: Arc::new(oadr),
+        logbook: logbook.clone(),
     };
     let push_state = state.clone();
     let app = routes::router(state, config.request_timeout);
@@ -141,6 +147,7 @@ pub async fn start(config: Config) -> Result<Server> {
         dev_pki,
         generated_admin_password,
         db,
+        logbook,
         shutdown,
         listeners,
     })

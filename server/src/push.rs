@@ -133,7 +133,8 @@ impl Pusher {
                     ("invalid", error.response_code())
                 }
             };
-            let entry = message_log::Entry {
+            state.logbook.record(message_log::Entry {
+                at: chrono::Utc::now(),
                 site_id: Some(site.id),
                 service: "push",
                 message_type: outgoing.message.name(),
@@ -141,10 +142,9 @@ impl Pusher {
                 request_id: None,
                 response_code: code,
                 deviations: String::new(),
-                request_xml: &xml,
-                response_xml: &answer_text,
-            };
-            message_log::append(&state.db, entry).await?;
+                request_xml: xml,
+                response_xml: answer_text,
+            });
             tracing::info!(ven_id = %site.ven_id, message = outgoing.message.name(), "pushed");
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! What handlers share. Each handler extracts only the part it needs.
 
+use crate::logbook::Logbook;
 use crate::openadr::OadrSettings;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -18,4 +19,6 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// OpenADR behaviour.
     pub oadr: Arc<OadrSettings>,
+    /// The background writer of the message log.
+    pub logbook: Logbook,
 }

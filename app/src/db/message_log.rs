@@ -1,70 +1,83 @@
 //! The per-VEN log of exchanges, bounded so a chatty VEN cannot fill the disk.
 
 use super::entity::message_log;
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
+use std::collections::BTreeSet;
 
 /// Exchanges kept per site (older ones are deleted).
 pub const PER_SITE: u64 = 200;
 /// Longest XML kept per direction; longer documents are cut.
 pub const MAX_XML: usize = 64 * 1024;
 
-fn bounded(xml: &str) -> String {
+fn bounded(mut xml: String) -> String {
     if xml.len() <= MAX_XML {
-        return xml.to_owned();
+        return xml;
     }
     let mut end = MAX_XML;
     while !xml.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}… ({} bytes cut)", &xml[..end], xml.len() - end)
+    let cut = xml.len() - end;
+    xml.truncate(end);
+    xml.push_str(&format!("… ({cut} bytes cut)"));
+    xml
 }
 
 /// One exchange to record.
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
+pub struct Entry {
+    /// When.
+    pub at: DateTime<Utc>,
     /// The site, when the VEN was identified.
     pub site_id: Option<i32>,
-    /// `EiEvent`, `OadrPoll`…
-    pub service: &'a str,
+    /// `EiEvent`, `OadrPoll`, `push`…
+    pub service: &'static str,
     /// The request's message type (or `invalid`).
-    pub message_type: &'a str,
+    pub message_type: &'static str,
     /// The answer's message type.
-    pub response_type: &'a str,
+    pub response_type: &'static str,
     /// The request's requestID, if any.
-    pub request_id: Option<&'a str>,
+    pub request_id: Option<String>,
     /// The answer's response code.
     pub response_code: u16,
     /// Schema deviations, one per line.
     pub deviations: String,
     /// What the VEN sent.
-    pub request_xml: &'a str,
+    pub request_xml: String,
     /// What the VTN answered.
-    pub response_xml: &'a str,
+    pub response_xml: String,
 }
 
-/// Appends an exchange and trims the site's log to [`PER_SITE`] entries.
-pub async fn append(db: &DatabaseConnection, entry: Entry<'_>) -> Result<(), DbErr> {
-    let inserted = message_log::ActiveModel {
+/// Appends exchanges in one transaction, then trims the sites concerned to
+/// [`PER_SITE`] entries each.
+pub async fn append(db: &DatabaseConnection, entries: Vec<Entry>) -> Result<(), DbErr> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let sites: BTreeSet<Option<i32>> = entries.iter().map(|e| e.site_id).collect();
+    let models = entries.into_iter().map(|entry| message_log::ActiveModel {
         site_id: Set(entry.site_id),
-        at: Set(chrono::Utc::now()),
+        at: Set(entry.at),
         service: Set(entry.service.to_owned()),
         message_type: Set(entry.message_type.to_owned()),
         response_type: Set(entry.response_type.to_owned()),
-        request_id: Set(entry.request_id.map(str::to_owned)),
+        request_id: Set(entry.request_id),
         response_code: Set(i32::from(entry.response_code)),
         deviations: Set(entry.deviations),
         request_xml: Set(bounded(entry.request_xml)),
         response_xml: Set(bounded(entry.response_xml)),
         ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    // Every 20th entry, drop what is beyond the bound (cheaper than on every insert).
-    if inserted.id % 20 == 0 {
-        let filter = match entry.site_id {
+    });
+    let txn = db.begin().await?;
+    message_log::Entity::insert_many(models)
+        .exec_without_returning(&txn)
+        .await?;
+    for site in sites {
+        let filter = match site {
             Some(site) => message_log::Column::SiteId.eq(site),
             None => message_log::Column::SiteId.is_null(),
         };
@@ -72,17 +85,17 @@ pub async fn append(db: &DatabaseConnection, entry: Entry<'_>) -> Result<(), DbE
             .filter(filter.clone())
             .order_by_desc(message_log::Column::Id)
             .offset(PER_SITE)
-            .one(db)
+            .one(&txn)
             .await?;
         if let Some(cutoff) = cutoff {
             message_log::Entity::delete_many()
                 .filter(filter)
                 .filter(message_log::Column::Id.lte(cutoff.id))
-                .exec(db)
+                .exec(&txn)
                 .await?;
         }
     }
-    Ok(())
+    txn.commit().await
 }
 
 /// A site's most recent exchanges, newest first.

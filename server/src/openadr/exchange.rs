@@ -118,20 +118,18 @@ pub async fn serve(state: &AppState, caller: Caller, body: Bytes, service: Servi
         }
     };
     let xml = answer.to_xml();
-    let entry = message_log::Entry {
+    state.logbook.record(message_log::Entry {
+        at: chrono::Utc::now(),
         site_id: outcome.site_id,
         service: service.as_str(),
         message_type: outcome.message_type,
         response_type: answer.name(),
-        request_id: outcome.request_id.as_deref(),
+        request_id: outcome.request_id,
         response_code: code,
         deviations: outcome.deviations,
-        request_xml: &String::from_utf8_lossy(&body),
-        response_xml: &xml,
-    };
-    if let Err(error) = message_log::append(&state.db, entry).await {
-        tracing::warn!(%error, "could not write the OpenADR message log");
-    }
+        request_xml: String::from_utf8_lossy(&body).into_owned(),
+        response_xml: xml.clone(),
+    });
     let labels = [
         ("service", service.as_str()),
         ("message", outcome.message_type),
@@ -156,7 +154,12 @@ async fn handle(
 ) -> Result<Message, OadrError> {
     let site = identify(state, caller).await?;
     meta.site_id = Some(site.id);
-    if let Err(error) = sites::touch(&state.db, site.id, chrono::Utc::now()).await {
+    // Last contact to the half minute: one write per VEN per 30 s, not per poll.
+    let now = chrono::Utc::now();
+    let stale = site
+        .last_contact
+        .is_none_or(|last| now - last > chrono::TimeDelta::seconds(30));
+    if stale && let Err(error) = sites::touch(&state.db, site.id, now).await {
         tracing::warn!(%error, "could not record the VEN's last contact");
     }
     let options = ReadOptions {

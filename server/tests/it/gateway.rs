@@ -119,6 +119,7 @@ async fn a_trusted_gateways_certificate_header_identifies_the_ven_and_a_forged_o
         ),
         464
     );
+    vtn.server.logbook.flush().await;
     let log = app::db::message_log::recent(&vtn.server.db, site.id, 10)
         .await
         .unwrap();

@@ -309,6 +309,7 @@ async fn the_openleadr_ven_registers_receives_events_answers_them_and_reregister
     assert_eq!(after.registration_id, before.registration_id);
 
     // Everything the VTN sent in this exchange is schema-valid.
+    vtn.server.logbook.flush().await;
     let log = app::db::message_log::recent(&vtn.server.db, site.id, 1000)
         .await
         .unwrap();
@@ -422,6 +423,7 @@ async fn pyoadr_ven_registers_and_answers_a_simple_event_despite_its_deviations(
     // active its default decision (optIn) follows.
     let (opt, _) = eventually("pyoadr-ven's answer", || opt_of(&vtn, shed.id, site.id)).await;
     assert!(["none", "optIn"].contains(&opt.as_str()), "{opt}");
+    vtn.server.logbook.flush().await;
     let log = app::db::message_log::recent(db, site.id, 200)
         .await
         .unwrap();
@@ -606,6 +608,7 @@ async fn pyoadr_ven_reports_telemetry_that_the_vtn_stores() {
         .await
         .unwrap();
     assert!(baseline.iter().all(|r| r.value == Some(2000.0)));
+    vtn.server.logbook.flush().await;
     let log = app::db::message_log::recent(db, site.id, 500)
         .await
         .unwrap();

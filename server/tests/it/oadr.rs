@@ -584,6 +584,7 @@ async fn every_exchange_is_in_the_message_log() {
         },
     )
     .await;
+    vtn.server.logbook.flush().await;
     let log = app::db::message_log::recent(&vtn.server.db, site.id, 10)
         .await
         .unwrap();

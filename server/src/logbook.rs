@@ -1,0 +1,83 @@
+//! Writes the OpenADR message log in the background, in batches, so that
+//! logging an exchange never makes a VEN wait for a disk write. The log is a
+//! diagnostic record, not acknowledged data: when the writer falls far
+//! behind, entries are dropped and counted rather than slowing VENs down.
+
+use app::db::message_log::{self, Entry};
+use sea_orm::DatabaseConnection;
+use tokio::sync::{mpsc, oneshot};
+
+/// Entries waiting to be written before new ones are dropped.
+const QUEUE: usize = 20_000;
+/// Entries written per transaction at most.
+const BATCH: usize = 500;
+
+enum Command {
+    Write(Entry),
+    Flush(oneshot::Sender<()>),
+}
+
+/// The handle to the background writer.
+#[derive(Debug, Clone)]
+pub struct Logbook {
+    tx: mpsc::Sender<Command>,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Command::Write(_) => "Write",
+            Command::Flush(_) => "Flush",
+        })
+    }
+}
+
+impl Logbook {
+    /// Starts the writer.
+    pub fn spawn(db: DatabaseConnection) -> Self {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(write(db, rx));
+        Self { tx }
+    }
+
+    /// Queues an entry.
+    pub fn record(&self, entry: Entry) {
+        if self.tx.try_send(Command::Write(entry)).is_err() {
+            metrics::counter!("oadr_message_log_dropped_total").increment(1);
+        }
+    }
+
+    /// Waits until everything queued so far is written.
+    pub async fn flush(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.tx.send(Command::Flush(done)).await.is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+async fn write(db: DatabaseConnection, mut rx: mpsc::Receiver<Command>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = Vec::new();
+        let mut waiting = Vec::new();
+        let mut next = Some(first);
+        while let Some(command) = next {
+            match command {
+                Command::Write(entry) => batch.push(entry),
+                Command::Flush(done) => waiting.push(done),
+            }
+            next = if batch.len() < BATCH {
+                rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        let count = batch.len();
+        if let Err(error) = message_log::append(&db, batch).await {
+            tracing::warn!(%error, count, "could not write the OpenADR message log");
+        }
+        for done in waiting {
+            let _ = done.send(());
+        }
+    }
+}
