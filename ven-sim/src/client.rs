@@ -21,24 +21,34 @@ pub struct Target {
     pub addr: SocketAddr,
     /// Host name in the VTN's certificate.
     pub host: String,
-    /// The VTN's CA (PEM).
-    pub ca_pem: Arc<Vec<u8>>,
+    /// The VTN's CA (PEM); `None` speaks plain HTTP (to a gateway, or to a VTN
+    /// such as openleadr's that knows VENs by venID).
+    pub ca_pem: Option<Arc<Vec<u8>>>,
 }
 
 /// A VEN's connection, reopened when the VTN closes it.
 pub struct Connection {
     target: Target,
-    connector: TlsConnector,
+    connector: Option<TlsConnector>,
     sender: Option<SendRequest<Full<Bytes>>>,
-    /// Connections opened (each a full TLS handshake).
+    /// Connections opened (each a full TLS handshake with TLS).
     pub handshakes: u64,
 }
 
 impl Connection {
-    /// A connection for a VEN with this certificate and key (PEM).
+    /// A connection for a VEN with this certificate and key (PEM); plain HTTP
+    /// when the target has no CA.
     pub fn new(target: Target, cert_pem: &str, key_pem: &str) -> Result<Self> {
+        let Some(ca_pem) = target.ca_pem.clone() else {
+            return Ok(Self {
+                target,
+                connector: None,
+                sender: None,
+                handshakes: 0,
+            });
+        };
         let mut roots = rustls::RootCertStore::empty();
-        for ca in rustls_pemfile::certs(&mut target.ca_pem.as_slice()) {
+        for ca in rustls_pemfile::certs(&mut ca_pem.as_slice()) {
             roots.add(ca?)?;
         }
         let certs =
@@ -52,7 +62,7 @@ impl Connection {
             .with_client_auth_cert(certs, key)?;
         Ok(Self {
             target,
-            connector: TlsConnector::from(Arc::new(config)),
+            connector: Some(TlsConnector::from(Arc::new(config))),
             sender: None,
             handshakes: 0,
         })
@@ -64,15 +74,25 @@ impl Connection {
                 .await
                 .context("connecting to the VTN")?;
             tcp.set_nodelay(true)?;
-            let name = ServerName::try_from(self.target.host.clone())?;
-            let tls = self
-                .connector
-                .connect(name, tcp)
-                .await
-                .context("TLS handshake")?;
-            let (sender, connection) =
-                hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
-            tokio::spawn(connection);
+            let sender = match &self.connector {
+                Some(connector) => {
+                    let name = ServerName::try_from(self.target.host.clone())?;
+                    let tls = connector
+                        .connect(name, tcp)
+                        .await
+                        .context("TLS handshake")?;
+                    let (sender, connection) =
+                        hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
+                    tokio::spawn(connection);
+                    sender
+                }
+                None => {
+                    let (sender, connection) =
+                        hyper::client::conn::http1::handshake(TokioIo::new(tcp)).await?;
+                    tokio::spawn(connection);
+                    sender
+                }
+            };
             self.sender = Some(sender);
             self.handshakes += 1;
         }

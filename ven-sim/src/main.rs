@@ -51,6 +51,10 @@ struct Args {
     /// A new TLS connection for every poll (measures full handshakes).
     #[arg(long)]
     no_keep_alive: bool,
+    /// Plain HTTP without client certificates or provisioning (for a gateway,
+    /// or a VTN such as openleadr's that knows VENs by venID).
+    #[arg(long)]
+    plain: bool,
 }
 
 #[tokio::main]
@@ -67,18 +71,25 @@ async fn main() -> Result<()> {
         .rsplit_once(':')
         .map_or(args.vtn.as_str(), |(h, _)| h)
         .to_owned();
-    let ca_pem = std::fs::read(args.pki.join("server-ca.pem")).context("reading server-ca.pem")?;
-    let db = server::db::connect(&args.database_url).await?;
-    eprintln!("provisioning {} VENs…", args.vens);
     let prefix = format!("{}-{}", args.prefix, chrono::Utc::now().format("%H%M%S"));
-    let identities = provision::provision(&db, &args.pki, &prefix, args.vens, args.program).await?;
-    drop(db);
+    let (ca_pem, identities) = if args.plain {
+        let names = (0..args.vens).map(|n| provision::Identity {
+            ven_name: format!("{prefix}-{n}"),
+            cert_pem: String::new(),
+            key_pem: String::new(),
+        });
+        (None, names.collect())
+    } else {
+        let ca_pem =
+            std::fs::read(args.pki.join("server-ca.pem")).context("reading server-ca.pem")?;
+        let db = server::db::connect(&args.database_url).await?;
+        eprintln!("provisioning {} VENs…", args.vens);
+        let identities =
+            provision::provision(&db, &args.pki, &prefix, args.vens, args.program).await?;
+        (Some(Arc::new(ca_pem)), identities)
+    };
     let settings = Settings {
-        target: Target {
-            addr,
-            host,
-            ca_pem: Arc::new(ca_pem),
-        },
+        target: Target { addr, host, ca_pem },
         duration: args.duration,
         poll_interval: args.poll_interval,
         policy: Policy {

@@ -85,7 +85,7 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         target: Target {
             addr: server.https_addr,
             host: "localhost".into(),
-            ca_pem: Arc::new(std::fs::read(pki.join("server-ca.pem")).unwrap()),
+            ca_pem: Some(Arc::new(std::fs::read(pki.join("server-ca.pem")).unwrap())),
         },
         duration: Duration::from_secs(10),
         poll_interval: Duration::ZERO,
