@@ -5,6 +5,7 @@ pub mod entity;
 pub mod events;
 pub mod message_log;
 pub mod opts;
+pub mod pending;
 pub mod programs;
 pub mod readings;
 pub mod reports;

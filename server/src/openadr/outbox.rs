@@ -34,6 +34,9 @@ enum Delivered {
 /// The next message for the site, if any.
 pub async fn next(state: &AppState, site: &site::Model) -> Result<Option<Outgoing>, DbErr> {
     let db = &state.db;
+    if !app::db::pending::maybe(db, site.id).await? {
+        return Ok(None);
+    }
     let now = chrono::Utc::now();
     let current = events::for_site(db, site.id, now).await?;
     if current.iter().any(|e| e.undelivered()) {
