@@ -8,6 +8,7 @@ mod m20261123_000002_create_sessions;
 mod m20261123_000003_create_openadr;
 mod m20261123_000004_create_reports;
 mod m20261123_000005_add_site_tokens;
+mod m20261123_000006_index_site_lookups;
 
 /// All migrations of the VTN, oldest first.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_create_openadr::Migration),
             Box::new(m20261123_000004_create_reports::Migration),
             Box::new(m20261123_000005_add_site_tokens::Migration),
+            Box::new(m20261123_000006_index_site_lookups::Migration),
         ]
     }
 }
