@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
 use std::path::Path;
 
 /// Connects to the database, creating the directory of a SQLite file if needed.
@@ -16,9 +16,18 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection> {
     }
     let mut options = ConnectOptions::new(url);
     options.sqlx_logging(false);
-    Database::connect(options)
+    let db = Database::connect(options)
         .await
-        .with_context(|| format!("connecting to the database {}", redact(url)))
+        .with_context(|| format!("connecting to the database {}", redact(url)))?;
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Sqlite {
+        // Write-ahead logging: one fsync per commit instead of several, and
+        // polls (readers) never wait for a report being committed (writer).
+        // Commits stay fully durable (synchronous=FULL, SQLite's default).
+        db.execute_unprepared("PRAGMA journal_mode=WAL")
+            .await
+            .context("enabling SQLite WAL")?;
+    }
+    Ok(db)
 }
 
 /// Applies pending migrations.
@@ -63,6 +72,22 @@ mod tests {
         assert_eq!(sqlite_file("sqlite:/tmp/x.db"), Some("/tmp/x.db"));
         assert_eq!(sqlite_file("sqlite::memory:"), None);
         assert_eq!(sqlite_file("postgres://u:p@h/db"), None);
+    }
+
+    #[tokio::test]
+    async fn sqlite_files_use_write_ahead_logging() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("x.db").display());
+        let db = connect(&url).await.unwrap();
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Sqlite,
+                "PRAGMA journal_mode",
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.try_get_by_index::<String>(0).unwrap(), "wal");
     }
 
     #[test]
