@@ -5,6 +5,7 @@
 
 use app::db::message_log::{self, Entry};
 use sea_orm::DatabaseConnection;
+use std::collections::{BTreeSet, HashMap};
 use tokio::sync::{mpsc, oneshot};
 
 /// Entries waiting to be written before new ones are dropped.
@@ -56,7 +57,13 @@ impl Logbook {
     }
 }
 
+/// A site's log is trimmed after this many new entries (so the log holds at
+/// most `PER_SITE + TRIM_EVERY` entries per site, and trimming costs one
+/// query per site per `TRIM_EVERY` exchanges).
+const TRIM_EVERY: u32 = 50;
+
 async fn write(db: DatabaseConnection, mut rx: mpsc::Receiver<Command>) {
+    let mut since_trim: HashMap<Option<i32>, u32> = HashMap::new();
     while let Some(first) = rx.recv().await {
         let mut batch = Vec::new();
         let mut waiting = Vec::new();
@@ -73,7 +80,16 @@ async fn write(db: DatabaseConnection, mut rx: mpsc::Receiver<Command>) {
             };
         }
         let count = batch.len();
-        if let Err(error) = message_log::append(&db, batch).await {
+        let mut trim = BTreeSet::new();
+        for entry in &batch {
+            let n = since_trim.entry(entry.site_id).or_default();
+            *n += 1;
+            if *n >= TRIM_EVERY {
+                *n = 0;
+                trim.insert(entry.site_id);
+            }
+        }
+        if let Err(error) = message_log::append(&db, batch, &trim).await {
             tracing::warn!(%error, count, "could not write the OpenADR message log");
         }
         for done in waiting {

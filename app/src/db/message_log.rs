@@ -52,31 +52,39 @@ pub struct Entry {
     pub response_xml: String,
 }
 
-/// Appends exchanges in one transaction, then trims the sites concerned to
-/// [`PER_SITE`] entries each.
-pub async fn append(db: &DatabaseConnection, entries: Vec<Entry>) -> Result<(), DbErr> {
-    if entries.is_empty() {
+/// Appends exchanges in one transaction, and trims the logs of `trim` to
+/// [`PER_SITE`] entries each (the caller decides which sites may be over).
+pub async fn append(
+    db: &DatabaseConnection,
+    entries: Vec<Entry>,
+    trim: &BTreeSet<Option<i32>>,
+) -> Result<(), DbErr> {
+    if entries.is_empty() && trim.is_empty() {
         return Ok(());
     }
-    let sites: BTreeSet<Option<i32>> = entries.iter().map(|e| e.site_id).collect();
-    let models = entries.into_iter().map(|entry| message_log::ActiveModel {
-        site_id: Set(entry.site_id),
-        at: Set(entry.at),
-        service: Set(entry.service.to_owned()),
-        message_type: Set(entry.message_type.to_owned()),
-        response_type: Set(entry.response_type.to_owned()),
-        request_id: Set(entry.request_id),
-        response_code: Set(i32::from(entry.response_code)),
-        deviations: Set(entry.deviations),
-        request_xml: Set(bounded(entry.request_xml)),
-        response_xml: Set(bounded(entry.response_xml)),
-        ..Default::default()
-    });
+    let models: Vec<message_log::ActiveModel> = entries
+        .into_iter()
+        .map(|entry| message_log::ActiveModel {
+            site_id: Set(entry.site_id),
+            at: Set(entry.at),
+            service: Set(entry.service.to_owned()),
+            message_type: Set(entry.message_type.to_owned()),
+            response_type: Set(entry.response_type.to_owned()),
+            request_id: Set(entry.request_id),
+            response_code: Set(i32::from(entry.response_code)),
+            deviations: Set(entry.deviations),
+            request_xml: Set(bounded(entry.request_xml)),
+            response_xml: Set(bounded(entry.response_xml)),
+            ..Default::default()
+        })
+        .collect();
     let txn = db.begin().await?;
-    message_log::Entity::insert_many(models)
-        .exec_without_returning(&txn)
-        .await?;
-    for site in sites {
+    if !models.is_empty() {
+        message_log::Entity::insert_many(models)
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    for site in trim.iter().copied() {
         let filter = match site {
             Some(site) => message_log::Column::SiteId.eq(site),
             None => message_log::Column::SiteId.is_null(),
@@ -110,4 +118,37 @@ pub async fn recent(
         .limit(limit)
         .all(db)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{sites, testing::database};
+
+    fn entry(site_id: i32, n: usize) -> Entry {
+        Entry {
+            at: Utc::now(),
+            site_id: Some(site_id),
+            service: "OadrPoll",
+            message_type: "oadrPoll",
+            response_type: "oadrResponse",
+            request_id: None,
+            response_code: 200,
+            deviations: String::new(),
+            request_xml: format!("<poll n=\"{n}\"/>"),
+            response_xml: "x".repeat(MAX_XML + 10),
+        }
+    }
+
+    #[tokio::test]
+    async fn the_log_keeps_the_newest_entries_of_each_site_and_cuts_long_documents() {
+        let db = database().await;
+        let site = sites::create(&db, "s", "s", None).await.unwrap();
+        let entries = (0..250).map(|n| entry(site.id, n)).collect();
+        append(&db, entries, &BTreeSet::from([Some(site.id)])).await.unwrap();
+        let kept = recent(&db, site.id, 1000).await.unwrap();
+        assert_eq!(kept.len() as u64, PER_SITE);
+        assert_eq!(kept[0].request_xml, "<poll n=\"249\"/>", "newest first");
+        assert!(kept[0].response_xml.ends_with("(10 bytes cut)"));
+    }
 }
