@@ -101,10 +101,12 @@ print(f"| fresh registrations (query, create, reports) | {closed['registered'] /
 print(f"| full TLS handshakes (no keep-alive, 200 VENs) | {shakes['handshakes'] / shakes['polling_seconds']:.0f}/s | ≥ 3,000/s |")
 print(f"| server RSS with {sites} sites | {rss_kb / 1024:.0f} MiB ({rss_kb / sites:.0f} KiB per site) | |")
 print()
-print("Where it stands: slower than openleadr. A perf profile under this load is dominated by context")
-print("switches between tokio workers and sqlx's SQLite worker threads: every poll makes 4 to 6 queries")
-print("(site by fingerprint, its event deliveries, queued messages, report requests), each a round trip")
-print("to another thread, and every report commits synchronously. The next step (issue 6) is an")
-print("in-memory index of sites and of what is pending for each, so that an idle poll touches no database.")
+print("Where it stands: below openleadr's throughput, though over mTLS and with every exchange logged. What")
+print("made it 10x faster than the first measurement (289 polls/s): the message log written in batches by a")
+print("background task, last contact at 30 s resolution, one counting query for an idle poll, indexes on the")
+print("per-site lookups, SQLite in WAL mode, trimming the log every 50 entries. What limits it now (perf): each")
+print("query is a round trip to sqlx's SQLite worker thread (two per idle poll), and every report and")
+print("registration commits synchronously. The next step (issue 6) is an in-memory index of sites and of")
+print("what is pending for each, so that an idle poll touches no database.")
 PY
 cat BENCHMARKS.md
