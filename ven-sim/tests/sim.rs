@@ -1,7 +1,7 @@
 //! ven-sim against the real server in-process: 200 VENs, 10 seconds, closed
 //! loop, and the VTN stored what they sent. (`make test` runs this smoke.)
 
-use app::models::event::{ExtraTargets, Interval, NewEvent, Signal};
+use app::models::event::NewEvent;
 use chrono::{TimeDelta, Utc};
 use clap::Parser;
 use std::sync::Arc;
@@ -55,27 +55,14 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
     let event = app::db::events::create(
         &db,
         &NewEvent {
-            program_id: program.id,
-            site_ids: site_ids.clone(),
-            dtstart: Utc::now() - TimeDelta::minutes(1),
             notification_secs: 3600,
-            signals: vec![Signal {
-                name: "SIMPLE".into(),
-                signal_type: "level".into(),
-                id: "s".into(),
-                intervals: vec![Interval {
-                    duration_secs: 3600,
-                    value: 2.0,
-                }],
-            }],
-            ramp_up_secs: None,
-            recovery_secs: None,
-            start_after_secs: None,
-            priority: None,
-            test_event: false,
-            vtn_comment: None,
-            response_required: true,
-            targets: ExtraTargets::default(),
+            ..NewEvent::simple(
+                program.id,
+                site_ids.clone(),
+                Utc::now() - TimeDelta::minutes(1),
+                3600,
+                2.0,
+            )
         },
     )
     .await

@@ -127,19 +127,9 @@ pub async fn modify_signals(
         .await?
         .ok_or_else(|| EventError::Unknown(id.to_string()))?;
     let check = NewEvent {
-        program_id: model.program_id,
-        site_ids: vec![0],
-        dtstart: model.dtstart,
-        notification_secs: model.notification_secs,
         signals: signals.clone(),
-        ramp_up_secs: None,
-        recovery_secs: None,
-        start_after_secs: None,
-        priority: None,
-        test_event: false,
-        vtn_comment: None,
-        response_required: true,
-        targets: ExtraTargets::default(),
+        notification_secs: model.notification_secs,
+        ..NewEvent::simple(model.program_id, vec![0], model.dtstart, 1, 0.0)
     };
     check.validate().map_err(EventError::Invalid)?;
     let duration = check.duration_secs();

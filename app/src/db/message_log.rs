@@ -145,7 +145,9 @@ mod tests {
         let db = database().await;
         let site = sites::create(&db, "s", "s", None).await.unwrap();
         let entries = (0..250).map(|n| entry(site.id, n)).collect();
-        append(&db, entries, &BTreeSet::from([Some(site.id)])).await.unwrap();
+        append(&db, entries, &BTreeSet::from([Some(site.id)]))
+            .await
+            .unwrap();
         let kept = recent(&db, site.id, 1000).await.unwrap();
         assert_eq!(kept.len() as u64, PER_SITE);
         assert_eq!(kept[0].request_xml, "<poll n=\"249\"/>", "newest first");

@@ -41,7 +41,7 @@ mod tests {
     use super::*;
     use crate::db::testing::database;
     use crate::db::{events, programs, reports, sites, ven_messages};
-    use crate::models::event::{ExtraTargets, Interval, NewEvent, Signal};
+    use crate::models::event::NewEvent;
 
     #[tokio::test]
     async fn pending_follows_events_queued_messages_and_report_requests() {
@@ -54,27 +54,8 @@ mod tests {
         let event = events::create(
             &db,
             &NewEvent {
-                program_id: program.id,
-                site_ids: vec![site.id],
-                dtstart: chrono::Utc::now(),
                 notification_secs: 0,
-                signals: vec![Signal {
-                    name: "SIMPLE".into(),
-                    signal_type: "level".into(),
-                    id: "s".into(),
-                    intervals: vec![Interval {
-                        duration_secs: 600,
-                        value: 1.0,
-                    }],
-                }],
-                ramp_up_secs: None,
-                recovery_secs: None,
-                start_after_secs: None,
-                priority: None,
-                test_event: false,
-                vtn_comment: None,
-                response_required: true,
-                targets: ExtraTargets::default(),
+                ..NewEvent::simple(program.id, vec![site.id], chrono::Utc::now(), 600, 1.0)
             },
         )
         .await

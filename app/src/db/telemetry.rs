@@ -216,7 +216,7 @@ mod tests {
     use crate::db::reports::{self, NewRequest, OfferedPoint};
     use crate::db::testing::database;
     use crate::db::{events, programs, sites};
-    use crate::models::event::{ExtraTargets, Interval, NewEvent, Signal};
+    use crate::models::event::NewEvent;
     use chrono::TimeZone;
 
     fn at(minute: i64) -> DateTime<Utc> {
@@ -322,27 +322,8 @@ mod tests {
         let event = events::create(
             &db,
             &NewEvent {
-                program_id: program.id,
-                site_ids: vec![site],
-                dtstart: at(10),
                 notification_secs: 0,
-                signals: vec![Signal {
-                    name: "SIMPLE".into(),
-                    signal_type: "level".into(),
-                    id: "s".into(),
-                    intervals: vec![Interval {
-                        duration_secs: 600,
-                        value: 1.0,
-                    }],
-                }],
-                ramp_up_secs: None,
-                recovery_secs: None,
-                start_after_secs: None,
-                priority: None,
-                test_event: false,
-                vtn_comment: None,
-                response_required: true,
-                targets: ExtraTargets::default(),
+                ..NewEvent::simple(program.id, vec![site], at(10), 600, 1.0)
             },
         )
         .await

@@ -119,6 +119,40 @@ impl EventStatus {
 }
 
 impl NewEvent {
+    /// A SIMPLE event at one `level` (0–3) for `duration_secs`, notified a day
+    /// ahead, answer required: the common case, with the optional parts empty.
+    pub fn simple(
+        program_id: i32,
+        site_ids: Vec<i32>,
+        dtstart: DateTime<Utc>,
+        duration_secs: i64,
+        level: f64,
+    ) -> Self {
+        Self {
+            program_id,
+            site_ids,
+            dtstart,
+            notification_secs: 86_400,
+            signals: vec![Signal {
+                name: "SIMPLE".into(),
+                signal_type: "level".into(),
+                id: "simple".into(),
+                intervals: vec![Interval {
+                    duration_secs,
+                    value: level,
+                }],
+            }],
+            ramp_up_secs: None,
+            recovery_secs: None,
+            start_after_secs: None,
+            priority: None,
+            test_event: false,
+            vtn_comment: None,
+            response_required: true,
+            targets: ExtraTargets::default(),
+        }
+    }
+
     /// Length of the event: the sum of the first signal's intervals.
     pub fn duration_secs(&self) -> i64 {
         self.signals

@@ -4,7 +4,7 @@
 use crate::common::TestServer;
 use crate::oadr::{post, registration};
 use app::db::{events, programs};
-use app::models::event::{ExtraTargets, Interval, NewEvent, Signal};
+use app::models::event::NewEvent;
 use bytes::Bytes;
 use chrono::{TimeDelta, Utc};
 use http_body_util::{BodyExt, Full};
@@ -142,29 +142,13 @@ async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
     programs::add_site(db, program.id, site.id).await.unwrap();
     let event = events::create(
         db,
-        &NewEvent {
-            program_id: program.id,
-            site_ids: vec![site.id],
-            dtstart: Utc::now() + TimeDelta::hours(1),
-            notification_secs: 86_400,
-            signals: vec![Signal {
-                name: "SIMPLE".into(),
-                signal_type: "level".into(),
-                id: "s".into(),
-                intervals: vec![Interval {
-                    duration_secs: 3600,
-                    value: 1.0,
-                }],
-            }],
-            ramp_up_secs: None,
-            recovery_secs: None,
-            start_after_secs: None,
-            priority: None,
-            test_event: false,
-            vtn_comment: None,
-            response_required: true,
-            targets: ExtraTargets::default(),
-        },
+        &NewEvent::simple(
+            program.id,
+            vec![site.id],
+            Utc::now() + TimeDelta::hours(1),
+            3600,
+            1.0,
+        ),
     )
     .await
     .unwrap();
