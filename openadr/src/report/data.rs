@@ -1,13 +1,13 @@
-//! EiReport: report registration (METADATA), requests, data and cancellation.
+//! The report itself: METADATA descriptions, data intervals and readings.
 
-use crate::common::{EiResponse, EiTarget, ItemBase};
+use crate::common::{EiTarget, ItemBase};
 use crate::decode::Decoder;
 use crate::error::{Error, ErrorKind};
 use crate::event::{write_dtstart, write_duration_prop};
 use crate::ns::Ns;
 use crate::values::{
     DateTime, Duration, ReadingType, ReportName, ReportRequestId, ReportSpecifierId, ReportType,
-    RequestId, Rid, VenId, format_date_time,
+    Rid, format_date_time,
 };
 use crate::xml::{Element, Writer};
 
@@ -140,171 +140,8 @@ pub struct LoadControlValue {
     pub normal: Option<f32>,
 }
 
-/// `oadrReportRequest`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportRequest {
-    /// Assigned by the requester; used in every update.
-    pub report_request_id: ReportRequestId,
-    /// What is wanted.
-    pub specifier: ReportSpecifier,
-}
-
-/// `ei:reportSpecifier`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReportSpecifier {
-    /// The offered report's specifier.
-    pub report_specifier_id: ReportSpecifierId,
-    /// Sampling interval.
-    pub granularity: Duration,
-    /// How often to send.
-    pub report_back_duration: Duration,
-    /// When to report (start and length).
-    pub report_interval: Option<(DateTime, Duration)>,
-    /// The points wanted.
-    pub payloads: Vec<SpecifierPayload>,
-}
-
-/// `ei:specifierPayload`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SpecifierPayload {
-    /// The point.
-    pub rid: Rid,
-    /// Units.
-    pub item_base: Option<ItemBase>,
-    /// Reading type.
-    pub reading_type: ReadingType,
-}
-
-/// `oadrRegisterReport`: the reports a party can produce.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegisterReport {
-    /// The request's ID.
-    pub request_id: RequestId,
-    /// METADATA reports.
-    pub reports: Vec<Report>,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-    /// Present when answering a METADATA request.
-    pub report_request_id: Option<ReportRequestId>,
-}
-
-/// `oadrRegisteredReport`: acknowledges registration and requests reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegisteredReport {
-    /// Outcome.
-    pub response: EiResponse,
-    /// Reports wanted.
-    pub requests: Vec<ReportRequest>,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-}
-
-/// `oadrCreateReport`: requests reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CreateReport {
-    /// The request's ID.
-    pub request_id: RequestId,
-    /// Reports wanted (at least one).
-    pub requests: Vec<ReportRequest>,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-}
-
-/// `oadrCreatedReport`: acknowledges, listing all pending report requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CreatedReport {
-    /// Outcome.
-    pub response: EiResponse,
-    /// Every report request still running.
-    pub pending: Vec<ReportRequestId>,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-}
-
-/// `oadrUpdateReport`: report data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UpdateReport {
-    /// The request's ID.
-    pub request_id: RequestId,
-    /// Data reports.
-    pub reports: Vec<Report>,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-}
-
-/// `oadrUpdatedReport`: acknowledges data, optionally cancelling reports.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpdatedReport {
-    /// Outcome.
-    pub response: EiResponse,
-    /// Reports to stop.
-    pub cancel: Option<CancelReport>,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-}
-
-/// `oadrCancelReport`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CancelReport {
-    /// The request's ID.
-    pub request_id: RequestId,
-    /// Report requests to end (at least one).
-    pub report_request_ids: Vec<ReportRequestId>,
-    /// Send one more report with the remaining data.
-    pub report_to_follow: bool,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-}
-
-/// `oadrCanceledReport`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CanceledReport {
-    /// Outcome.
-    pub response: EiResponse,
-    /// Every report request still running.
-    pub pending: Vec<ReportRequestId>,
-    /// The VEN.
-    pub ven_id: Option<VenId>,
-}
-
-fn decode_reports(d: &mut Decoder, el: &Element) -> Result<Vec<Report>, Error> {
-    d.children(el, Ns::Oadr, "oadrReport")?
-        .into_iter()
-        .map(|r| d.within("oadrReport", |d| Report::decode(d, r)))
-        .collect()
-}
-
-fn decode_requests(d: &mut Decoder, el: &Element) -> Result<Vec<ReportRequest>, Error> {
-    d.children(el, Ns::Oadr, "oadrReportRequest")?
-        .into_iter()
-        .map(|r| d.within("oadrReportRequest", |d| ReportRequest::decode(d, r)))
-        .collect()
-}
-
-fn decode_pending(d: &mut Decoder, el: &Element) -> Result<Vec<ReportRequestId>, Error> {
-    let pending = d.required(el, Ns::Oadr, "oadrPendingReports")?;
-    Ok(d.children(pending, Ns::Ei, "reportRequestID")?
-        .into_iter()
-        .map(|r| ReportRequestId(r.text.trim().to_owned()))
-        .collect())
-}
-
-fn encode_pending(w: &mut Writer, pending: &[ReportRequestId]) {
-    w.start(Ns::Oadr, "oadrPendingReports");
-    for id in pending {
-        w.leaf(Ns::Ei, "reportRequestID", id.as_str());
-    }
-    w.end(Ns::Oadr, "oadrPendingReports");
-}
-
-fn encode_ven(w: &mut Writer, ven_id: &Option<VenId>) {
-    if let Some(id) = ven_id {
-        w.leaf(Ns::Ei, "venID", id.as_str());
-    }
-}
-
 impl Report {
-    fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
+    pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let intervals = match d.child(el, Ns::Strm, "intervals")? {
             Some(list) => d.within("intervals", |d| {
                 d.children(list, Ns::Ei, "interval")?
@@ -340,7 +177,7 @@ impl Report {
         })
     }
 
-    fn encode(&self, w: &mut Writer) {
+    pub(super) fn encode(&self, w: &mut Writer) {
         w.start(Ns::Oadr, "oadrReport");
         if let Some(at) = &self.dtstart {
             write_dtstart(w, at);
@@ -376,7 +213,7 @@ impl Report {
 }
 
 impl ReportDescription {
-    fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
+    pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let subject = match d.child(el, Ns::Ei, "reportSubject")? {
             Some(t) => Some(EiTarget::decode(d, t, "reportSubject")?),
             None => None,
@@ -407,7 +244,7 @@ impl ReportDescription {
         })
     }
 
-    fn encode(&self, w: &mut Writer) {
+    pub(super) fn encode(&self, w: &mut Writer) {
         w.start(Ns::Oadr, "oadrReportDescription");
         w.leaf(Ns::Ei, "rID", self.rid.as_str());
         if let Some(subject) = &self.subject {
@@ -436,7 +273,7 @@ impl ReportDescription {
 }
 
 impl ReportInterval {
-    fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
+    pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let uid = match d.child(el, Ns::Xcal, "uid")? {
             Some(uid) => Some(d.within("uid", |d| d.text(uid, Ns::Xcal, "text"))?),
             None => None,
@@ -457,7 +294,7 @@ impl ReportInterval {
         })
     }
 
-    fn encode(&self, w: &mut Writer) {
+    pub(super) fn encode(&self, w: &mut Writer) {
         w.start(Ns::Ei, "interval");
         if let Some(at) = &self.dtstart {
             write_dtstart(w, at);
@@ -478,7 +315,7 @@ impl ReportInterval {
 }
 
 impl ReportPayload {
-    fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
+    pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let value = if let Some(float) = d.child(el, Ns::Ei, "payloadFloat")? {
             PayloadValue::Float(d.within("payloadFloat", |d| d.finite(float, Ns::Ei, "value"))?)
         } else if let Some(status) = d.child(el, Ns::Oadr, "oadrPayloadResourceStatus")? {
@@ -501,7 +338,7 @@ impl ReportPayload {
         })
     }
 
-    fn encode(&self, w: &mut Writer) {
+    pub(super) fn encode(&self, w: &mut Writer) {
         w.start(Ns::Oadr, "oadrReportPayload");
         w.leaf(Ns::Ei, "rID", self.rid.as_str());
         if let Some(confidence) = self.confidence {
@@ -533,7 +370,7 @@ const LOAD_CONTROL: [&str; 4] = [
 ];
 
 impl ResourceStatus {
-    fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
+    pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let load_control = match d.child(el, Ns::Oadr, "oadrLoadControlState")? {
             Some(state) => Some(d.within("oadrLoadControlState", |d| {
                 let mut values = [None; 4];
@@ -566,7 +403,7 @@ impl ResourceStatus {
         })
     }
 
-    fn encode(&self, w: &mut Writer) {
+    pub(super) fn encode(&self, w: &mut Writer) {
         w.start(Ns::Oadr, "oadrPayloadResourceStatus");
         w.leaf_display(Ns::Oadr, "oadrOnline", self.online);
         w.leaf_display(Ns::Oadr, "oadrManualOverride", self.manual_override);
@@ -597,248 +434,5 @@ impl ResourceStatus {
             w.end(Ns::Oadr, "oadrLoadControlState");
         }
         w.end(Ns::Oadr, "oadrPayloadResourceStatus");
-    }
-}
-
-impl ReportRequest {
-    fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        let spec = d.required(el, Ns::Ei, "reportSpecifier")?;
-        let specifier = d.within("reportSpecifier", |d| {
-            let report_interval = match d.child(spec, Ns::Ei, "reportInterval")? {
-                Some(interval) => Some(d.within("reportInterval", |d| {
-                    let properties = d.required(interval, Ns::Xcal, "properties")?;
-                    d.within("properties", |d| {
-                        Ok((
-                            d.dtstart(properties)?,
-                            d.duration_prop(properties, Ns::Xcal, "duration")?,
-                        ))
-                    })
-                })?),
-                None => None,
-            };
-            let payloads = d
-                .children(spec, Ns::Ei, "specifierPayload")?
-                .into_iter()
-                .map(|p| {
-                    d.within("specifierPayload", |d| {
-                        Ok(SpecifierPayload {
-                            rid: Rid(d.text(p, Ns::Ei, "rID")?),
-                            item_base: ItemBase::decode_in(d, p)?,
-                            reading_type: d.parse(p, Ns::Ei, "readingType")?,
-                        })
-                    })
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            Ok(ReportSpecifier {
-                report_specifier_id: ReportSpecifierId(d.text(
-                    spec,
-                    Ns::Ei,
-                    "reportSpecifierID",
-                )?),
-                granularity: d.duration_prop(spec, Ns::Xcal, "granularity")?,
-                report_back_duration: d.duration_prop(spec, Ns::Ei, "reportBackDuration")?,
-                report_interval,
-                payloads,
-            })
-        })?;
-        Ok(Self {
-            report_request_id: ReportRequestId(d.text(el, Ns::Ei, "reportRequestID")?),
-            specifier,
-        })
-    }
-
-    fn encode(&self, w: &mut Writer) {
-        let s = &self.specifier;
-        w.start(Ns::Oadr, "oadrReportRequest");
-        w.leaf(Ns::Ei, "reportRequestID", self.report_request_id.as_str());
-        w.start(Ns::Ei, "reportSpecifier");
-        w.leaf(Ns::Ei, "reportSpecifierID", s.report_specifier_id.as_str());
-        write_duration_prop(w, Ns::Xcal, "granularity", &s.granularity);
-        write_duration_prop(w, Ns::Ei, "reportBackDuration", &s.report_back_duration);
-        if let Some((start, duration)) = &s.report_interval {
-            w.start(Ns::Ei, "reportInterval");
-            w.start(Ns::Xcal, "properties");
-            write_dtstart(w, start);
-            write_duration_prop(w, Ns::Xcal, "duration", duration);
-            w.end(Ns::Xcal, "properties");
-            w.end(Ns::Ei, "reportInterval");
-        }
-        for payload in &s.payloads {
-            w.start(Ns::Ei, "specifierPayload");
-            w.leaf(Ns::Ei, "rID", payload.rid.as_str());
-            if let Some(item) = &payload.item_base {
-                item.encode(w);
-            }
-            w.leaf(Ns::Ei, "readingType", payload.reading_type.as_str());
-            w.end(Ns::Ei, "specifierPayload");
-        }
-        w.end(Ns::Ei, "reportSpecifier");
-        w.end(Ns::Oadr, "oadrReportRequest");
-    }
-}
-
-impl RegisterReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        Ok(Self {
-            request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
-            reports: decode_reports(d, el)?,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-            report_request_id: d
-                .opt_text(el, Ns::Ei, "reportRequestID")?
-                .map(ReportRequestId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        w.leaf(Ns::Pyld, "requestID", self.request_id.as_str());
-        for report in &self.reports {
-            report.encode(w);
-        }
-        encode_ven(w, &self.ven_id);
-        if let Some(id) = &self.report_request_id {
-            w.leaf(Ns::Ei, "reportRequestID", id.as_str());
-        }
-    }
-}
-
-impl RegisteredReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        Ok(Self {
-            response: EiResponse::decode_in(d, el)?,
-            requests: decode_requests(d, el)?,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        self.response.encode(w);
-        for request in &self.requests {
-            request.encode(w);
-        }
-        encode_ven(w, &self.ven_id);
-    }
-}
-
-impl CreateReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        let requests = decode_requests(d, el)?;
-        if requests.is_empty() {
-            return Err(d.error(ErrorKind::Missing("oadrReportRequest"), "oadrReportRequest"));
-        }
-        Ok(Self {
-            request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
-            requests,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        w.leaf(Ns::Pyld, "requestID", self.request_id.as_str());
-        for request in &self.requests {
-            request.encode(w);
-        }
-        encode_ven(w, &self.ven_id);
-    }
-}
-
-impl CreatedReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        Ok(Self {
-            response: EiResponse::decode_in(d, el)?,
-            pending: decode_pending(d, el)?,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        self.response.encode(w);
-        encode_pending(w, &self.pending);
-        encode_ven(w, &self.ven_id);
-    }
-}
-
-impl UpdateReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        Ok(Self {
-            request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
-            reports: decode_reports(d, el)?,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        w.leaf(Ns::Pyld, "requestID", self.request_id.as_str());
-        for report in &self.reports {
-            report.encode(w);
-        }
-        encode_ven(w, &self.ven_id);
-    }
-}
-
-impl UpdatedReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        let cancel = match d.child(el, Ns::Oadr, "oadrCancelReport")? {
-            Some(c) => Some(d.within("oadrCancelReport", |d| CancelReport::decode(d, c))?),
-            None => None,
-        };
-        Ok(Self {
-            response: EiResponse::decode_in(d, el)?,
-            cancel,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        self.response.encode(w);
-        if let Some(cancel) = &self.cancel {
-            w.start(Ns::Oadr, "oadrCancelReport");
-            cancel.encode(w);
-            w.end(Ns::Oadr, "oadrCancelReport");
-        }
-        encode_ven(w, &self.ven_id);
-    }
-}
-
-impl CancelReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        let ids: Vec<ReportRequestId> = d
-            .children(el, Ns::Ei, "reportRequestID")?
-            .into_iter()
-            .map(|r| ReportRequestId(r.text.trim().to_owned()))
-            .collect();
-        if ids.is_empty() {
-            return Err(d.error(ErrorKind::Missing("reportRequestID"), "reportRequestID"));
-        }
-        Ok(Self {
-            request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
-            report_request_ids: ids,
-            report_to_follow: d.boolean(el, Ns::Pyld, "reportToFollow")?,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        w.leaf(Ns::Pyld, "requestID", self.request_id.as_str());
-        for id in &self.report_request_ids {
-            w.leaf(Ns::Ei, "reportRequestID", id.as_str());
-        }
-        w.leaf_display(Ns::Pyld, "reportToFollow", self.report_to_follow);
-        encode_ven(w, &self.ven_id);
-    }
-}
-
-impl CanceledReport {
-    pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-        Ok(Self {
-            response: EiResponse::decode_in(d, el)?,
-            pending: decode_pending(d, el)?,
-            ven_id: d.opt_text(el, Ns::Ei, "venID")?.map(VenId),
-        })
-    }
-
-    pub(crate) fn encode(&self, w: &mut Writer) {
-        self.response.encode(w);
-        encode_pending(w, &self.pending);
-        encode_ven(w, &self.ven_id);
     }
 }
