@@ -177,6 +177,15 @@ impl Client {
         }
     }
 
+    /// A raw TLS connection, for tests that write HTTP by hand.
+    pub async fn connect(&self) -> tokio_rustls::client::TlsStream<TcpStream> {
+        let tcp = TcpStream::connect(self.addr).await.unwrap();
+        self.connector
+            .connect(ServerName::try_from("localhost").unwrap(), tcp)
+            .await
+            .unwrap()
+    }
+
     /// Sends one request on a fresh connection.
     pub async fn send(
         &self,

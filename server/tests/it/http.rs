@@ -97,3 +97,51 @@ async fn a_wrong_password_gets_a_readable_error_and_no_cookie() {
     );
     vtn.server.shutdown().await;
 }
+
+#[tokio::test]
+async fn shutdown_lets_an_in_flight_request_finish_and_accepts_no_new_connections() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let vtn = TestServer::start().await;
+    let client = vtn.client(None);
+    let body = openadr::Message::from(openadr::poll::Poll { ven_id: "v".into() }).to_xml();
+    let (first, rest) = body.split_at(body.len() / 2);
+    let mut stream = client.connect().await;
+    let head = format!(
+        "POST /OpenADR2/Simple/2.0b/OadrPoll HTTP/1.1\r\nHost: localhost\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream.write_all(first.as_bytes()).await.unwrap();
+    stream.flush().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // Shut down while the request is half sent.
+    let crate::common::TestServer { server, dir } = vtn;
+    let addr = server.https_addr;
+    let shutdown = tokio::spawn(server.shutdown());
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(
+        !shutdown.is_finished(),
+        "shutdown waits for the in-flight request"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(addr).await.is_err(),
+        "no new connections while draining"
+    );
+
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("oadrResponse"), "{answer}");
+    tokio::time::timeout(std::time::Duration::from_secs(5), shutdown)
+        .await
+        .unwrap()
+        .unwrap();
+    drop(dir);
+}
