@@ -10,7 +10,7 @@ use client::{Connection, Target};
 use provision::Identity;
 use stats::Stats;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 use ven::{Policy, Ven};
@@ -30,6 +30,8 @@ pub struct Settings {
     pub concurrency: usize,
     /// New TLS handshake for every poll (measures handshakes).
     pub no_keep_alive: bool,
+    /// Print a progress line to stderr every few seconds.
+    pub progress: bool,
 }
 
 /// The outcome of a run.
@@ -86,15 +88,40 @@ pub async fn run(
 
     let polling = Instant::now();
     let deadline = polling + settings.duration;
+    let steps = Arc::new(AtomicU64::new(0));
+    let failures = Arc::new(AtomicU64::new(0));
+    let progress = settings.progress.then(|| {
+        let (steps, failures, stop) = (steps.clone(), failures.clone(), stop.clone());
+        let (vens, total) = (vens.len(), settings.duration.as_secs_f64());
+        tokio::spawn(async move {
+            while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+                tokio::time::sleep(
+                    Duration::from_secs(5).min(deadline.saturating_duration_since(Instant::now())),
+                )
+                .await;
+                let elapsed = polling.elapsed().as_secs_f64();
+                let done = steps.load(Ordering::Relaxed);
+                eprintln!(
+                    "  {elapsed:>6.0} s of {:.0} s  {vens} VENs  {done} polls ({:.0}/s)  {} failed",
+                    total,
+                    done as f64 / elapsed.max(1e-9),
+                    failures.load(Ordering::Relaxed)
+                );
+            }
+        })
+    });
     let mut running = tokio::task::JoinSet::new();
     for mut ven in vens {
         let (stop, settings) = (stop.clone(), settings.clone());
+        let (steps, failures) = (steps.clone(), failures.clone());
         running.spawn(async move {
             while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
                 if settings.no_keep_alive {
                     ven.reconnect();
                 }
+                steps.fetch_add(1, Ordering::Relaxed);
                 if ven.step().await.is_err() {
+                    failures.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
                 if !settings.poll_interval.is_zero() {
@@ -110,5 +137,8 @@ pub async fn run(
         summary.stats.merge(ven.stats);
     }
     summary.polling = polling.elapsed();
+    if let Some(progress) = progress {
+        progress.abort();
+    }
     Ok(summary)
 }

@@ -99,6 +99,7 @@ async fn main() -> Result<()> {
         },
         concurrency: args.concurrency,
         no_keep_alive: args.no_keep_alive,
+        progress: true,
     };
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();

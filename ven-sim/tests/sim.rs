@@ -83,6 +83,7 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         },
         concurrency: 32,
         no_keep_alive: false,
+        progress: false,
     };
     let summary = ven_sim::run(settings, identities, Arc::new(AtomicBool::new(false)))
         .await
