@@ -22,6 +22,20 @@ for _ in $(seq 200); do
   sleep 0.1
 done
 
-if ! VTN_E2E_URL="https://localhost:$port" VTN_E2E_PASSWORD="$password" npx playwright test "$@"; then
+# A viewer account, and a VEN certificate from the dev PKI's VEN CA for the
+# openleadr VEN the operator tests enrol.
+viewer_password="viewer-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+VTN_DATABASE_URL="sqlite://$work/vtn.db?mode=rwc" VTN_USER_PASSWORD="$viewer_password" \
+  "$bin" user add viewer --role viewer >/dev/null
+pki="$work/pki"
+openssl ecparam -name prime256v1 -genkey -noout -out "$work/ven.key"
+openssl req -new -key "$work/ven.key" -subj "/CN=e2e-ven" -out "$work/ven.csr"
+openssl x509 -req -in "$work/ven.csr" -CA "$pki/ven-ca.pem" -CAkey "$pki/ven-ca.key" -CAcreateserial \
+  -days 2 -out "$work/ven.pem" 2>/dev/null \
+  -extfile <(printf 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n')
+
+if ! VTN_E2E_URL="https://localhost:$port" VTN_E2E_PASSWORD="$password" \
+  VTN_E2E_VIEWER_PASSWORD="$viewer_password" VTN_E2E_WORK="$work" \
+  VTN_E2E_PYTHON="$(cd .. && pwd)/.tools/venv/bin/python" npx playwright test "$@"; then
   echo "---- server log ----"; cat "$work/server.log"; exit 1
 fi

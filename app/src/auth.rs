@@ -11,11 +11,16 @@ pub const COOKIE: &str = "vtn_session";
 #[server(endpoint = "login")]
 pub async fn login(username: String, password: String) -> Result<(), AppError> {
     use crate::db::{self, sessions, users};
+    ssr::same_origin()?;
     let db = db::from_context()?;
+    let name = username.trim().to_lowercase();
     let Some(user) = users::authenticate(&db, &username, &password).await? else {
-        tracing::info!(username = %username.trim(), "sign-in refused");
+        let delay = crate::throttle::failed(&name);
+        tracing::info!(username = %username.trim(), delay_ms = delay.as_millis() as u64, "sign-in refused");
+        tokio::time::sleep(delay).await;
         return Err(AppError::Invalid("wrong username or password".into()).with_status());
     };
+    crate::throttle::succeeded(&name);
     let token = sessions::create(&db, user.id).await?;
     ssr::set_cookie(&format!(
         "{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
@@ -24,6 +29,12 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
     tracing::info!(username = %user.username, "signed in");
     leptos_axum::redirect("/");
     Ok(())
+}
+
+/// The signed-in user.
+#[server(endpoint = "me")]
+pub async fn current_user() -> Result<crate::models::SessionUser, AppError> {
+    ssr::require(crate::models::Role::Viewer).await
 }
 
 /// Ends the session and sends the browser to the login page.
@@ -80,7 +91,36 @@ pub mod ssr {
         check(min).await.map_err(AppError::with_status)
     }
 
+    /// Refuses requests another site made the browser send: the `Origin`
+    /// (sent by browsers on every POST) must name this host. Together with
+    /// the SameSite=Strict cookie this stops cross-site request forgery.
+    pub fn same_origin() -> Result<(), AppError> {
+        let Some(parts) = use_context::<Parts>() else {
+            return Ok(());
+        };
+        let Some(origin) = parts.headers.get(header::ORIGIN) else {
+            return Ok(());
+        };
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .or_else(|| parts.uri.authority().map(|a| a.as_str()));
+        let origin_host = origin
+            .to_str()
+            .ok()
+            .and_then(|o| o.split_once("://"))
+            .map(|(_, rest)| rest);
+        if host.is_some() && origin_host == host {
+            Ok(())
+        } else {
+            tracing::warn!(origin = ?origin, host = ?host, "cross-site request refused");
+            Err(AppError::Forbidden.with_status())
+        }
+    }
+
     async fn check(min: Role) -> Result<SessionUser, AppError> {
+        same_origin()?;
         let token = session_token().ok_or(AppError::Unauthenticated)?;
         let db = db::from_context()?;
         let model = sessions::user(&db, &token)

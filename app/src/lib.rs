@@ -5,19 +5,22 @@
 //! so that nothing of it reaches the WASM build.
 
 pub mod auth;
+mod components;
 pub mod error;
+pub mod functions;
 pub mod models;
-pub mod overview;
 mod pages;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+mod throttle;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
+    path,
 };
 
 pub use error::AppError;
@@ -57,8 +60,19 @@ pub fn App() -> impl IntoView {
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().to_string()>
                 <Routes fallback=pages::NotFound>
-                    <Route path=StaticSegment("") view=pages::OverviewPage />
-                    <Route path=StaticSegment("login") view=pages::LoginPage />
+                    <Route path=path!("/login") view=pages::LoginPage />
+                    <ParentRoute path=path!("") view=components::Layout>
+                        <Route path=path!("") view=pages::OverviewPage />
+                        <Route path=path!("/customers") view=pages::CustomersPage />
+                        <Route path=path!("/customers/:id") view=pages::CustomerPage />
+                        <Route path=path!("/sites/new") view=pages::SiteFormPage />
+                        <Route path=path!("/sites/:id") view=pages::SitePage />
+                        <Route path=path!("/sites/:id/edit") view=pages::SiteFormPage />
+                        <Route path=path!("/programs") view=pages::ProgramsPage />
+                        <Route path=path!("/events") view=pages::EventsPage />
+                        <Route path=path!("/events/new") view=pages::NewEventPage />
+                        <Route path=path!("/events/:id") view=pages::EventPage />
+                    </ParentRoute>
                 </Routes>
             </div>
         </Router>

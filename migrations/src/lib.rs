@@ -9,6 +9,7 @@ mod m20261123_000003_create_openadr;
 mod m20261123_000004_create_reports;
 mod m20261123_000005_add_site_tokens;
 mod m20261123_000006_index_site_lookups;
+mod m20261123_000007_create_customers;
 
 /// All migrations of the VTN, oldest first.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_create_reports::Migration),
             Box::new(m20261123_000005_add_site_tokens::Migration),
             Box::new(m20261123_000006_index_site_lookups::Migration),
+            Box::new(m20261123_000007_create_customers::Migration),
         ]
     }
 }

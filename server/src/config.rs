@@ -26,6 +26,25 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Manage operator accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `vtn user …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password comes from VTN_USER_PASSWORD, or the
+    /// first line of standard input (at least 12 characters).
+    Add {
+        /// Login name (1–64 characters, no spaces).
+        username: String,
+        /// admin, operator or viewer.
+        #[arg(long, default_value = "operator")]
+        role: app::models::Role,
+    },
+    /// List accounts with their roles.
+    List,
 }
 
 /// The server's settings.

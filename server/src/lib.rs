@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod db;
+pub mod export;
 pub mod health;
 pub mod logbook;
 pub mod metrics;
@@ -12,8 +13,10 @@ pub mod pki;
 pub mod push;
 pub mod routes;
 pub mod serve;
+pub mod session;
 pub mod state;
 pub mod tls;
+pub mod users_cli;
 pub mod whoami;
 
 use anyhow::{Context, Result};

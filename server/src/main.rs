@@ -1,4 +1,4 @@
-//! `vtn`: serve (default) or migrate. See `vtn --help`.
+//! `vtn`: serve (default), migrate, or manage users. See `vtn --help`.
 
 use anyhow::Result;
 use server::config::{Cli, Command};
@@ -18,6 +18,11 @@ async fn main() -> Result<()> {
             let db = server::db::connect(&cli.config.database_url).await?;
             server::db::migrate(&db).await?;
             println!("migrations applied");
+        }
+        Command::User(command) => {
+            let db = server::db::connect(&cli.config.database_url).await?;
+            server::db::migrate(&db).await?;
+            server::users_cli::run(&db, command).await?;
         }
         Command::Serve => {
             let server = server::start(cli.config).await?;

@@ -1,7 +1,7 @@
 //! The route table: every URL the server answers, in one place.
 
 use crate::state::AppState;
-use crate::{health, metrics, middleware, openadr, whoami};
+use crate::{export, health, metrics, middleware, openadr, whoami};
 use app::{App, shell};
 use axum::Router;
 use axum::routing::{get, post};
@@ -12,8 +12,15 @@ use std::time::Duration;
 /// Builds the application router.
 pub fn router(state: AppState, request_timeout: Duration) -> Router {
     let db = state.db.clone();
-    // Server functions and SSR read the database from the Leptos context.
-    let context = move || provide_context(db.clone());
+    let ui = app::db::UiSettings {
+        offline_after: chrono::TimeDelta::from_std(state.oadr.offline_after)
+            .unwrap_or(chrono::TimeDelta::minutes(15)),
+    };
+    // Server functions and SSR read the database and settings from the Leptos context.
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(ui);
+    };
     let leptos = state.leptos.clone();
 
     let router = Router::new()
@@ -21,6 +28,14 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/whoami", get(whoami::show))
+        .route(
+            "/export/events/{id}/telemetry.csv",
+            get(export::event_telemetry),
+        )
+        .route(
+            "/export/sites/{id}/readings.csv",
+            get(export::site_readings),
+        )
         .route(
             "/OpenADR2/Simple/2.0b/{service}",
             post(openadr::by_certificate),

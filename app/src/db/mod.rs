@@ -1,15 +1,19 @@
 //! Database access for the server: sea-orm entities and the repository
 //! functions that query them. Server-only; the browser never sees this module.
 
+pub mod customers;
 pub mod entity;
+pub mod event_views;
 pub mod events;
 pub mod message_log;
 pub mod opts;
 pub mod pending;
+pub mod program_admin;
 pub mod programs;
 pub mod readings;
 pub mod reports;
 pub mod sessions;
+pub mod site_admin;
 pub mod sites;
 pub mod telemetry;
 pub mod users;
@@ -24,6 +28,27 @@ pub fn from_context() -> Result<DatabaseConnection, AppError> {
         tracing::error!("no DatabaseConnection in the Leptos context");
         AppError::Internal("no-database".into())
     })
+}
+
+/// Settings the operator pages need, put into the Leptos context by the server.
+#[derive(Debug, Clone, Copy)]
+pub struct UiSettings {
+    /// A site is offline when not heard from for this long.
+    pub offline_after: chrono::TimeDelta,
+}
+
+impl UiSettings {
+    /// The settings from the context (15 minutes offline if none were given).
+    pub fn from_context() -> Self {
+        leptos::prelude::use_context::<Self>().unwrap_or(Self {
+            offline_after: chrono::TimeDelta::minutes(15),
+        })
+    }
+
+    /// Sites heard from since this instant are online.
+    pub fn online_since(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() - self.offline_after
+    }
 }
 
 /// The backend's short name, for display.

@@ -71,22 +71,32 @@ pub async fn aggregate(
 }
 
 /// Which of a site's points is measured power and which the baseline, and
-/// the factor that turns each into kW.
+/// the power of ten that turns each into kW.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PowerPoints {
-    /// Measured power rID and its kW factor.
-    pub measured: Option<(String, f64)>,
-    /// Baseline power rID and its kW factor.
-    pub baseline: Option<(String, f64)>,
+    /// Measured power rID and its kW exponent.
+    pub measured: Option<(String, i32)>,
+    /// Baseline power rID and its kW exponent.
+    pub baseline: Option<(String, i32)>,
 }
 
-fn kw_factor(scale: Option<&str>) -> f64 {
+fn kw_exponent(scale: Option<&str>) -> i32 {
     match scale {
-        Some("k") => 1.0,
-        Some("M") => 1000.0,
-        Some("G") => 1_000_000.0,
-        Some("m") => 1e-6,
-        _ => 0.001,
+        Some("k") => 0,
+        Some("M") => 3,
+        Some("G") => 6,
+        Some("m") => -6,
+        _ => -3,
+    }
+}
+
+/// A reading in kW, given its power-of-ten exponent. Dividing (rather than
+/// multiplying by 0.001) keeps 1001 W at exactly 1.001 kW in exports.
+pub fn kw(value: f64, exponent: i32) -> f64 {
+    if exponent < 0 {
+        value / 10f64.powi(-exponent)
+    } else {
+        value * 10f64.powi(exponent)
     }
 }
 
@@ -99,7 +109,7 @@ pub async fn power_points(db: &DatabaseConnection, site_id: i32) -> Result<Power
         .all(db)
         .await?;
     let power = |d: &&report_description::Model| d.item_kind.as_deref() == Some("PowerReal");
-    let point = |d: &report_description::Model| (d.rid.clone(), kw_factor(d.si_scale.as_deref()));
+    let point = |d: &report_description::Model| (d.rid.clone(), kw_exponent(d.si_scale.as_deref()));
     Ok(PowerPoints {
         measured: offered
             .iter()
@@ -118,7 +128,8 @@ fn cell(value: Option<f64>) -> String {
     value.map_or_else(String::new, |v| format!("{v}"))
 }
 
-fn csv_text(text: &str) -> String {
+/// A CSV field, quoted when it holds a comma, quote or newline.
+pub fn csv_text(text: &str) -> String {
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -195,8 +206,12 @@ pub async fn export_event_csv(
                 let row = pending.get_or_insert((r.dtstart, None, None));
                 let value = r.value;
                 match (&points.baseline, &points.measured) {
-                    (Some((rid, factor)), _) if *rid == r.rid => row.1 = value.map(|v| v * factor),
-                    (_, Some((rid, factor))) if *rid == r.rid => row.2 = value.map(|v| v * factor),
+                    (Some((rid, factor)), _) if *rid == r.rid => {
+                        row.1 = value.map(|v| kw(v, *factor))
+                    }
+                    (_, Some((rid, factor))) if *rid == r.rid => {
+                        row.2 = value.map(|v| kw(v, *factor))
+                    }
                     _ => {}
                 }
             }

@@ -122,6 +122,15 @@ pub async fn authenticate(
     Ok(found.filter(|_| ok))
 }
 
+/// Every account by username.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<user::Model>, DbErr> {
+    use sea_orm::QueryOrder;
+    user::Entity::find()
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await
+}
+
 /// Number of accounts.
 pub async fn count(db: &DatabaseConnection) -> Result<u64, DbErr> {
     user::Entity::find().count(db).await

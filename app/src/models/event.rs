@@ -209,6 +209,164 @@ impl NewEvent {
     }
 }
 
+/// Which events a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EventFilter {
+    /// Every event.
+    All,
+    /// Not started yet (far or near), not cancelled.
+    Scheduled,
+    /// Running now.
+    Active,
+    /// Over.
+    Completed,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl EventFilter {
+    /// Whether an event in `status` passes.
+    pub fn accepts(self, status: EventStatus) -> bool {
+        match self {
+            EventFilter::All => true,
+            EventFilter::Scheduled => matches!(status, EventStatus::Far | EventStatus::Near),
+            EventFilter::Active => status == EventStatus::Active,
+            EventFilter::Completed => status == EventStatus::Completed,
+            EventFilter::Cancelled => status == EventStatus::Cancelled,
+        }
+    }
+
+    /// The name in URLs and labels.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventFilter::All => "all",
+            EventFilter::Scheduled => "scheduled",
+            EventFilter::Active => "active",
+            EventFilter::Completed => "completed",
+            EventFilter::Cancelled => "cancelled",
+        }
+    }
+
+    /// Every filter, in display order.
+    pub const ALL: [EventFilter; 5] = [
+        EventFilter::All,
+        EventFilter::Scheduled,
+        EventFilter::Active,
+        EventFilter::Completed,
+        EventFilter::Cancelled,
+    ];
+
+    /// The filter named `name` (unknown names show everything).
+    pub fn parse(name: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .unwrap_or(EventFilter::All)
+    }
+}
+
+/// An event as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventSummary {
+    /// Primary key.
+    pub id: i32,
+    /// The OpenADR eventID.
+    pub event_id: String,
+    /// Program name.
+    pub program: String,
+    /// Status now.
+    pub status: EventStatus,
+    /// Start.
+    pub dtstart: DateTime<Utc>,
+    /// Length in seconds.
+    pub duration_secs: i64,
+    /// E.g. `SIMPLE level 2` or `ELECTRICITY_PRICE 24 intervals`.
+    pub signal: String,
+    /// Modification number.
+    pub modification_number: i32,
+    /// Sites targeted.
+    pub sites: u32,
+    /// Sites that have the current version.
+    pub delivered: u32,
+    /// Sites that opted in.
+    pub opted_in: u32,
+    /// Sites that opted out.
+    pub opted_out: u32,
+    /// A test event.
+    pub test_event: bool,
+}
+
+/// A page of events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventPage {
+    /// The events, newest start first.
+    pub events: Vec<EventSummary>,
+    /// Events passing the filter in all.
+    pub total: u32,
+}
+
+/// One site's state for an event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteDelivery {
+    /// Site key.
+    pub site_id: i32,
+    /// Site name.
+    pub site: String,
+    /// VEN name.
+    pub ven_name: String,
+    /// `pending`, `delivered` (current version) or `answered`.
+    pub state: String,
+    /// The version delivered last, if any.
+    pub delivered_modification: Option<i32>,
+    /// When delivered.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// `optIn`, `optOut`, `none` or no answer.
+    pub opt: Option<String>,
+    /// When answered.
+    pub opted_at: Option<DateTime<Utc>>,
+}
+
+/// Everything the event page shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDetail {
+    /// The list fields.
+    pub summary: EventSummary,
+    /// Program key.
+    pub program_id: i32,
+    /// Notification period, seconds.
+    pub notification_secs: i64,
+    /// Randomised start window, seconds.
+    pub start_after_secs: Option<i64>,
+    /// Priority.
+    pub priority: Option<i32>,
+    /// Answer required.
+    pub response_required: bool,
+    /// Comment to VENs.
+    pub vtn_comment: Option<String>,
+    /// Why it was last modified.
+    pub modification_reason: Option<String>,
+    /// The signals.
+    pub signals: Vec<Signal>,
+    /// Per site.
+    pub deliveries: Vec<SiteDelivery>,
+}
+
+/// Describes a signal in a few words for lists.
+pub fn describe(signals: &[Signal]) -> String {
+    let Some(first) = signals.first() else {
+        return "no signal".into();
+    };
+    let mut text = if first.name == "SIMPLE" && first.intervals.len() == 1 {
+        format!("SIMPLE level {}", first.intervals[0].value)
+    } else {
+        format!("{} ({} intervals)", first.name, first.intervals.len())
+    };
+    if signals.len() > 1 {
+        text.push_str(&format!(" + {} more", signals.len() - 1));
+    }
+    text
+}
+
 /// The value of a signal at `now` for an event starting at `start`: the
 /// active interval's value while the event runs, 0 otherwise (rule 14).
 pub fn current_value(

@@ -1,6 +1,10 @@
 //! Plain data shared by the server and the browser (serde + chrono only).
 
+pub mod customer;
 pub mod event;
+pub mod program;
+pub mod site;
+pub mod telemetry;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -60,13 +64,26 @@ pub struct SessionUser {
     pub role: Role,
 }
 
-/// The figures on the overview page.
+/// A customer and its sites, for the overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CustomerSites {
+    /// The customer.
+    pub customer: customer::Customer,
+    /// Its sites.
+    pub sites: Vec<site::SiteSummary>,
+}
+
+/// What the overview page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Overview {
     /// Who is looking.
     pub user: SessionUser,
-    /// Number of user accounts.
-    pub users: u64,
+    /// Customers with their sites' online state.
+    pub customers: Vec<CustomerSites>,
+    /// Sites without a customer.
+    pub unassigned: Vec<site::SiteSummary>,
+    /// Events neither cancelled nor completed.
+    pub events: Vec<event::EventSummary>,
     /// Database backend in use ("sqlite" or "postgres").
     pub database: String,
     /// When the server computed these figures.

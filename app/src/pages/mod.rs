@@ -1,9 +1,23 @@
 //! The app's pages, one per file.
 
+mod customers;
+mod event;
+mod event_new;
+mod events;
 mod login;
 mod not_found;
 mod overview;
+mod programs;
+mod site;
+mod site_form;
 
+pub use customers::{CustomerPage, CustomersPage};
+pub use event::EventPage;
+pub use event_new::NewEventPage;
+pub use events::EventsPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
+pub use programs::ProgramsPage;
+pub use site::SitePage;
+pub use site_form::SiteFormPage;

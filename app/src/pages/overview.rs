@@ -1,69 +1,169 @@
-use crate::AppError;
-use crate::auth::Logout;
-use crate::models::Overview;
-use crate::overview::get_overview;
+use crate::components::{Badge, Editors, ErrorBox, Time, duration_text, refresh_every};
+use crate::functions::overview::get_overview;
+use crate::models::event::{EventStatus, EventSummary};
+use crate::models::site::SiteSummary;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
-/// The landing page after sign-in.
+/// Customers with their sites' state and the events not over yet, live.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_overview());
-    let logout = ServerAction::<Logout>::new();
+    refresh_every(5, move || data.refetch());
 
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <div class="heading">
+            <h1>"Overview"</h1>
+            <Editors>
+                <a class="button" href="/customers?new=1">"Add Customer"</a>
+                <a class="button" href="/events/new">"Add DR Event"</a>
+            </Editors>
+        </div>
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok(overview) => view! {
-                            <Header overview=overview.clone() logout />
-                            <Figures overview on_refresh=move || data.refetch() />
+                        Ok(overview) => {
+                            let no_customers = overview.customers.is_empty() && overview.unassigned.is_empty();
+                            let unassigned = (!overview.unassigned.is_empty()).then(|| view! {
+                                <article class="card">
+                                    <h3>"Sites without a customer"</h3>
+                                    <SiteStates sites=overview.unassigned />
+                                </article>
+                            });
+                            view! {
+                                <section aria-labelledby="active-events">
+                                    <h2 id="active-events">"Active and upcoming events"</h2>
+                                    <EventTable events=overview.events />
+                                </section>
+                                <section aria-labelledby="customers">
+                                    <h2 id="customers">"Customers and sites"</h2>
+                                    <Show when=move || no_customers>
+                                        <p class="empty">
+                                            "No customers yet. Add a customer, then create its sites (one VEN each)."
+                                        </p>
+                                    </Show>
+                                    <div class="cards">
+                                        {overview
+                                            .customers
+                                            .into_iter()
+                                            .map(|c| {
+                                                view! {
+                                                    <article class="card" data-test="customer-card">
+                                                        <h3>
+                                                            <a href=format!("/customers/{}", c.customer.id)>{c.customer.name}</a>
+                                                        </h3>
+                                                        <SiteStates sites=c.sites />
+                                                    </article>
+                                                }
+                                            })
+                                            .collect_view()}
+                                        {unassigned}
+                                    </div>
+                                </section>
+                                <p class="as-of">
+                                    "Updated " <Time at=overview.as_of /> " · database " <span data-test="database">{overview.database}</span>
+                                </p>
+                            }
+                                .into_any()
                         }
-                            .into_any(),
-                        Err(AppError::Unauthenticated) => view! { <Redirect path="/login" /> }.into_any(),
-                        Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
                     })
             }}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
-fn Header(overview: Overview, logout: ServerAction<Logout>) -> impl IntoView {
+fn SiteStates(sites: Vec<SiteSummary>) -> impl IntoView {
+    if sites.is_empty() {
+        return view! { <p class="empty">"No sites yet."</p> }.into_any();
+    }
     view! {
-        <header class="topbar">
-            <span class="brand">"OpenADR VTN"</span>
-            <span class="who">
-                "Signed in as " <strong>{overview.user.username}</strong> " (" {overview.user.role.as_str()} ")"
-            </span>
-            <ActionForm action=logout>
-                <button type="submit" class="secondary">"Sign out"</button>
-            </ActionForm>
-        </header>
+        <ul class="site-states">
+            {sites
+                .into_iter()
+                .map(|s| {
+                    view! {
+                        <li>
+                            <a href=format!("/sites/{}", s.id)>{s.name}</a>
+                            " "
+                            <Badge text=if s.online { "online" } else { "offline" } />
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+fn timing(e: &EventSummary) -> String {
+    let now = chrono::Utc::now();
+    let end = e.dtstart + chrono::TimeDelta::seconds(e.duration_secs);
+    match e.status {
+        EventStatus::Active => format!(
+            "ends in {}",
+            duration_text((end - now).num_seconds().max(0))
+        ),
+        EventStatus::Far | EventStatus::Near => {
+            format!(
+                "starts in {}",
+                duration_text((e.dtstart - now).num_seconds().max(0))
+            )
+        }
+        _ => String::new(),
     }
 }
 
+/// Events in a table: status, program, signal, start, delivery and answers.
 #[component]
-fn Figures(overview: Overview, on_refresh: impl Fn() + 'static) -> impl IntoView {
-    view! {
-        <main class="overview">
-            <h1>"Overview"</h1>
-            <dl class="figures">
-                <div>
-                    <dt>"User accounts"</dt>
-                    <dd data-test="users">{overview.users}</dd>
-                </div>
-                <div>
-                    <dt>"Database"</dt>
-                    <dd data-test="database">{overview.database}</dd>
-                </div>
-                <div>
-                    <dt>"As of"</dt>
-                    <dd data-test="as-of">{overview.as_of.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</dd>
-                </div>
-            </dl>
-            <button type="button" on:click=move |_| on_refresh()>"Refresh"</button>
-        </main>
+pub fn EventTable(events: Vec<EventSummary>) -> impl IntoView {
+    if events.is_empty() {
+        return view! { <p class="empty">"No events. Use Add DR Event to schedule one."</p> }
+            .into_any();
     }
+    view! {
+        <table class="list">
+            <thead>
+                <tr>
+                    <th scope="col">"Event"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Program"</th>
+                    <th scope="col">"Signal"</th>
+                    <th scope="col">"Start"</th>
+                    <th scope="col">"Delivered"</th>
+                    <th scope="col">"Opted in / out"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {events
+                    .into_iter()
+                    .map(|e| {
+                        let when = timing(&e);
+                        view! {
+                            <tr data-test="event-row">
+                                <td>
+                                    <a href=format!("/events/{}", e.id)>{e.event_id.clone()}</a>
+                                    {e.test_event.then(|| view! { " " <Badge text="test" /> })}
+                                </td>
+                                <td>
+                                    <Badge text=e.status.as_str() />
+                                    <span class="muted">" " {when}</span>
+                                </td>
+                                <td>{e.program.clone()}</td>
+                                <td>{e.signal.clone()}</td>
+                                <td>
+                                    <Time at=e.dtstart />
+                                    <span class="muted">" for " {duration_text(e.duration_secs)}</span>
+                                </td>
+                                <td>{e.delivered} " / " {e.sites}</td>
+                                <td>{e.opted_in} " / " {e.opted_out}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }

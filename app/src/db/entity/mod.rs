@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table.
 
+pub mod customer;
 pub mod event;
 pub mod event_site;
 pub mod message_log;

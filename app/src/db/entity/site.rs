@@ -31,6 +31,12 @@ pub struct Model {
     #[sea_orm(unique)]
     pub token_hash: Option<String>,
     pub created_at: DateTimeUtc,
+    /// The customer who owns the site.
+    pub customer_id: Option<i32>,
+    /// Street address of the building.
+    pub address: String,
+    /// Who to call about this site.
+    pub contact: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

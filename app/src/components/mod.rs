@@ -1,0 +1,46 @@
+//! Building blocks the pages share, one idea per file.
+
+mod chart;
+mod layout;
+mod live;
+mod time;
+
+pub use chart::ChartView;
+pub use layout::{Editors, Layout};
+pub use live::refresh_every;
+pub use time::{Time, duration_text, to_utc};
+
+use crate::AppError;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+/// Shows a server function's error; an expired session goes to the login page.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    match error {
+        AppError::Unauthenticated => view! { <Redirect path="/login" /> }.into_any(),
+        other => view! { <p class="error" role="alert">{other.to_string()}</p> }.into_any(),
+    }
+}
+
+/// The error of the last run of an action, if it failed, as text.
+pub fn action_error<I, O>(action: ServerAction<I>) -> impl Fn() -> Option<String> + Copy
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    }
+}
+
+/// A small coloured label for a state (`online`, `active`, `optIn`…).
+#[component]
+pub fn Badge(#[prop(into)] text: String) -> impl IntoView {
+    let class = format!("badge badge-{}", text.to_lowercase().replace(' ', "-"));
+    view! { <span class=class>{text}</span> }
+}

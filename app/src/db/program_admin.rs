@@ -1,0 +1,197 @@
+//! What admins do with programs: list them with their sites, create and
+//! edit them (membership can be changed from the program or the site).
+
+use super::entity::{program, program_site, site};
+use crate::models::program::{Program, ProgramForm};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+/// Why a program form was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum ProgramError {
+    /// The form is wrong; the message says how.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
+
+/// All programs by name, each with its sites by name.
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<Program>, DbErr> {
+    let programs = program::Entity::find()
+        .order_by_asc(program::Column::Name)
+        .all(db)
+        .await?;
+    let members = program_site::Entity::find().all(db).await?;
+    let sites = site::Entity::find()
+        .order_by_asc(site::Column::Name)
+        .all(db)
+        .await?;
+    Ok(programs
+        .into_iter()
+        .map(|p| Program {
+            sites: sites
+                .iter()
+                .filter(|s| {
+                    members
+                        .iter()
+                        .any(|m| m.program_id == p.id && m.site_id == s.id)
+                })
+                .map(|s| (s.id, s.name.clone()))
+                .collect(),
+            id: p.id,
+            name: p.name,
+            market_context: p.market_context,
+            near_window_secs: p.near_window_secs,
+            usage: (p.usage_granularity_secs, p.usage_report_back_secs),
+            status: (p.status_granularity_secs, p.status_report_back_secs),
+        })
+        .collect())
+}
+
+async fn check_unique(
+    db: &DatabaseConnection,
+    form: &ProgramForm,
+    except: Option<i32>,
+) -> Result<(), ProgramError> {
+    for (column, value, what) in [
+        (program::Column::Name, &form.name, "name"),
+        (
+            program::Column::MarketContext,
+            &form.market_context,
+            "market context",
+        ),
+    ] {
+        let mut query = program::Entity::find().filter(column.eq(value.as_str()));
+        if let Some(id) = except {
+            query = query.filter(program::Column::Id.ne(id));
+        }
+        if query.one(db).await?.is_some() {
+            return Err(ProgramError::Invalid(format!(
+                "another program already has the {what} {value}"
+            )));
+        }
+    }
+    let known = site::Entity::find()
+        .filter(site::Column::Id.is_in(form.site_ids.iter().copied()))
+        .count(db)
+        .await?;
+    if known != form.site_ids.len() as u64 {
+        return Err(ProgramError::Invalid(
+            "one of the chosen sites no longer exists".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn apply(active: &mut program::ActiveModel, form: &ProgramForm) {
+    active.name = Set(form.name.clone());
+    active.market_context = Set(form.market_context.clone());
+    active.near_window_secs = Set(form.near_window_mins * 60);
+    active.usage_granularity_secs = Set(form.usage_granularity_secs);
+    active.usage_report_back_secs = Set(form.usage_report_back_secs);
+    active.status_granularity_secs = Set(form.status_granularity_secs);
+    active.status_report_back_secs = Set(form.status_report_back_secs);
+}
+
+/// Creates (`id` none) or edits a program from a validated form, and sets its
+/// sites. `None` when editing a program that does not exist.
+pub async fn save(
+    db: &DatabaseConnection,
+    id: Option<i32>,
+    form: &ProgramForm,
+) -> Result<Option<i32>, ProgramError> {
+    check_unique(db, form, id).await?;
+    let txn = db.begin().await?;
+    let saved = match id {
+        Some(id) => {
+            let Some(model) = program::Entity::find_by_id(id).one(&txn).await? else {
+                return Ok(None);
+            };
+            let mut active: program::ActiveModel = model.into();
+            apply(&mut active, form);
+            active.update(&txn).await?
+        }
+        None => {
+            let mut active = program::ActiveModel {
+                created_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            };
+            apply(&mut active, form);
+            active.insert(&txn).await?
+        }
+    };
+    program_site::Entity::delete_many()
+        .filter(program_site::Column::ProgramId.eq(saved.id))
+        .exec(&txn)
+        .await?;
+    for site_id in &form.site_ids {
+        program_site::ActiveModel {
+            program_id: Set(saved.id),
+            site_id: Set(*site_id),
+        }
+        .insert(&txn)
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(Some(saved.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{sites, testing::database};
+
+    #[tokio::test]
+    async fn programs_are_saved_with_their_sites_and_names_stay_unique() {
+        let db = database().await;
+        let a = sites::create(&db, "Alpha", "alpha", None).await.unwrap();
+        let b = sites::create(&db, "Beta", "beta", None).await.unwrap();
+        let form = ProgramForm {
+            name: "Peak".into(),
+            market_context: "http://u/peak".into(),
+            near_window_mins: 60,
+            usage_granularity_secs: 900,
+            usage_report_back_secs: 3600,
+            status_granularity_secs: 300,
+            status_report_back_secs: 300,
+            site_ids: vec![a.id, b.id],
+        };
+        let id = save(&db, None, &form).await.unwrap().unwrap();
+        let listed = list(&db).await.unwrap();
+        assert_eq!(
+            listed[0].sites,
+            vec![(a.id, "Alpha".into()), (b.id, "Beta".into())]
+        );
+        assert_eq!(listed[0].usage, (900, 3600));
+
+        let again = save(
+            &db,
+            None,
+            &ProgramForm {
+                name: "Other".into(),
+                ..form.clone()
+            },
+        )
+        .await;
+        assert!(again.unwrap_err().to_string().contains("market context"));
+
+        save(
+            &db,
+            Some(id),
+            &ProgramForm {
+                site_ids: vec![b.id],
+                ..form
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            list(&db).await.unwrap()[0].sites,
+            vec![(b.id, "Beta".into())]
+        );
+    }
+}

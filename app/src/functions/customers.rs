@@ -1,0 +1,49 @@
+//! Customers: list, open, create, edit.
+
+use crate::AppError;
+use crate::models::customer::{Customer, CustomerForm};
+use crate::models::site::SiteSummary;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Every customer, by name.
+#[server(endpoint = "customers")]
+pub async fn list_customers() -> Result<Vec<Customer>, AppError> {
+    use crate::db::{self, customers};
+    crate::auth::ssr::require(crate::models::Role::Viewer).await?;
+    Ok(customers::list(&db::from_context()?).await?)
+}
+
+/// One customer and its sites.
+#[server(endpoint = "customer")]
+pub async fn get_customer(id: i32) -> Result<(Customer, Vec<SiteSummary>), AppError> {
+    use super::ssr::found;
+    use crate::db::{self, UiSettings, customers, site_admin};
+    crate::auth::ssr::require(crate::models::Role::Viewer).await?;
+    let db = db::from_context()?;
+    let customer = found(customers::get(&db, id).await?, "customer")?;
+    let sites = site_admin::list(&db, Some(id), UiSettings::from_context().online_since()).await?;
+    Ok((customer, sites))
+}
+
+/// Creates (`id` none) or edits a customer; returns its key.
+#[server(endpoint = "save_customer", input = Json)]
+pub async fn save_customer(id: Option<i32>, form: CustomerForm) -> Result<i32, AppError> {
+    use super::ssr::{found, invalid};
+    use crate::db::{self, customers};
+    let user = crate::auth::ssr::require(crate::models::Role::Operator).await?;
+    let form = form.validated().map_err(invalid)?;
+    let db = db::from_context()?;
+    if customers::name_taken(&db, &form.name, id).await? {
+        return Err(invalid(format!(
+            "a customer named {} already exists",
+            form.name
+        )));
+    }
+    let saved = match id {
+        Some(id) => found(customers::update(&db, id, &form).await?, "customer")?,
+        None => customers::create(&db, &form).await?,
+    };
+    tracing::info!(username = %user.username, customer = saved.id, name = %saved.name, "customer saved");
+    Ok(saved.id)
+}

@@ -1,0 +1,32 @@
+//! DR programs: everyone may read them (the event form needs their sites);
+//! only admins change them.
+
+use crate::AppError;
+use crate::models::program::{Program, ProgramForm};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Every program with its sites.
+#[server(endpoint = "programs")]
+pub async fn list_programs() -> Result<Vec<Program>, AppError> {
+    use crate::db::{self, program_admin};
+    crate::auth::ssr::require(crate::models::Role::Viewer).await?;
+    Ok(program_admin::list(&db::from_context()?).await?)
+}
+
+/// Creates (`id` none) or edits a program and sets its sites; returns its key.
+#[server(endpoint = "save_program", input = Json)]
+pub async fn save_program(id: Option<i32>, form: ProgramForm) -> Result<i32, AppError> {
+    use super::ssr::{found, invalid};
+    use crate::db::{self, program_admin};
+    let user = crate::auth::ssr::require(crate::models::Role::Admin).await?;
+    let form = form.validated().map_err(invalid)?;
+    let db = db::from_context()?;
+    let saved = match program_admin::save(&db, id, &form).await {
+        Ok(saved) => found(saved, "program")?,
+        Err(program_admin::ProgramError::Invalid(message)) => return Err(invalid(message)),
+        Err(program_admin::ProgramError::Db(e)) => return Err(e.into()),
+    };
+    tracing::info!(username = %user.username, program = saved, name = %form.name, "program saved");
+    Ok(saved)
+}

@@ -1,0 +1,45 @@
+//! Customers: the account holders who own sites.
+
+use serde::{Deserialize, Serialize};
+
+/// A customer as the lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    /// Primary key.
+    pub id: i32,
+    /// Unique name.
+    pub name: String,
+    /// Who to call (free text).
+    pub contact: String,
+    /// Anything else the operator wants to remember.
+    pub notes: String,
+}
+
+/// What the operator enters to create or edit a customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerForm {
+    /// Name (required, unique).
+    pub name: String,
+    /// Contact.
+    pub contact: String,
+    /// Notes.
+    pub notes: String,
+}
+
+impl CustomerForm {
+    /// The form with surrounding blanks removed, or what is wrong with it.
+    pub fn validated(self) -> Result<Self, String> {
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            return Err("the customer needs a name".into());
+        }
+        if name.chars().count() > 200 {
+            return Err("the name is longer than 200 characters".into());
+        }
+        Ok(Self {
+            name,
+            contact: self.contact.trim().to_owned(),
+            notes: self.notes.trim().to_owned(),
+        })
+    }
+}

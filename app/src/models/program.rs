@@ -1,0 +1,82 @@
+//! DR programs.
+
+use serde::{Deserialize, Serialize};
+
+/// A program with its sites.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Program {
+    /// Primary key.
+    pub id: i32,
+    /// Unique name.
+    pub name: String,
+    /// Market context URI VENs know the program by.
+    pub market_context: String,
+    /// Events are `near` this many seconds before they start.
+    pub near_window_secs: i64,
+    /// TELEMETRY_USAGE granularity and report-back period (seconds).
+    pub usage: (i64, i64),
+    /// TELEMETRY_STATUS granularity and report-back period (seconds).
+    pub status: (i64, i64),
+    /// Member sites (id, name).
+    pub sites: Vec<(i32, String)>,
+}
+
+/// What an admin enters for a program.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramForm {
+    /// Name.
+    pub name: String,
+    /// Market context URI.
+    pub market_context: String,
+    /// Near window in minutes.
+    pub near_window_mins: i64,
+    /// Usage report granularity, seconds.
+    pub usage_granularity_secs: i64,
+    /// Usage report-back period, seconds.
+    pub usage_report_back_secs: i64,
+    /// Status report granularity, seconds.
+    pub status_granularity_secs: i64,
+    /// Status report-back period, seconds.
+    pub status_report_back_secs: i64,
+    /// Member sites.
+    pub site_ids: Vec<i32>,
+}
+
+impl ProgramForm {
+    /// The form cleaned up, or what is wrong with it.
+    pub fn validated(self) -> Result<Self, String> {
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            return Err("the program needs a name".into());
+        }
+        let market_context = self.market_context.trim().to_owned();
+        if market_context.is_empty() || market_context.contains(char::is_whitespace) {
+            return Err(
+                "the market context is a URI without spaces, e.g. http://utility.example/dr/peak"
+                    .into(),
+            );
+        }
+        if self.near_window_mins < 0 {
+            return Err("the near window cannot be negative".into());
+        }
+        for (value, what) in [
+            (self.usage_granularity_secs, "usage granularity"),
+            (self.usage_report_back_secs, "usage report-back period"),
+            (self.status_granularity_secs, "status granularity"),
+            (self.status_report_back_secs, "status report-back period"),
+        ] {
+            if value <= 0 {
+                return Err(format!("the {what} must be at least one second"));
+            }
+        }
+        let mut site_ids = self.site_ids;
+        site_ids.sort_unstable();
+        site_ids.dedup();
+        Ok(Self {
+            name,
+            market_context,
+            site_ids,
+            ..self
+        })
+    }
+}

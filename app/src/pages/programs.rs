@@ -1,0 +1,168 @@
+use crate::components::{Editors, ErrorBox, action_error, duration_text};
+use crate::functions::programs::{SaveProgram, list_programs};
+use crate::functions::sites::list_sites;
+use crate::models::Role;
+use crate::models::program::{Program, ProgramForm};
+use leptos::prelude::*;
+
+/// DR programs (admins): list, create, edit, sites in each.
+#[component]
+pub fn ProgramsPage() -> impl IntoView {
+    let programs = Resource::new(|| (), |_| list_programs());
+    // None: no editor; Some(None): a new program; Some(Some(p)): editing p.
+    let editing = RwSignal::new(None::<Option<Program>>);
+    view! {
+        <div class="heading">
+            <h1>"DR programs"</h1>
+            <Editors min=Role::Admin>
+                <Show when=move || editing.get().is_none()>
+                    <button type="button" on:click=move |_| editing.set(Some(None))>"Add Program"</button>
+                </Show>
+            </Editors>
+        </div>
+        {move || editing.get().map(|program| view! {
+            <ProgramEditor
+                program
+                on_done=move |saved| {
+                    editing.set(None);
+                    if saved { programs.refetch() }
+                }
+            />
+        })}
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || programs.get().map(|result| match result {
+                Ok(list) if list.is_empty() => view! { <p class="empty">"No programs yet. Add one; sites join it from either side."</p> }.into_any(),
+                Ok(list) => view! {
+                    <table class="list">
+                        <thead><tr>
+                            <th scope="col">"Program"</th><th scope="col">"Market context"</th>
+                            <th scope="col">"Near window"</th><th scope="col">"Usage report"</th><th scope="col">"Sites"</th><th></th>
+                        </tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|p| {
+                                let edit = p.clone();
+                                view! {
+                                    <tr data-test="program-row">
+                                        <td>{p.name.clone()}</td>
+                                        <td><code>{p.market_context.clone()}</code></td>
+                                        <td>{duration_text(p.near_window_secs)}</td>
+                                        <td>{format!("every {}, sent every {}", duration_text(p.usage.0), duration_text(p.usage.1))}</td>
+                                        <td>{p.sites.iter().map(|s| s.1.clone()).collect::<Vec<_>>().join(", ")}</td>
+                                        <td>
+                                            <Editors min=Role::Admin>
+                                                <button type="button" class="secondary" on:click={
+                                                    let edit = edit.clone();
+                                                    move |_| editing.set(Some(Some(edit.clone())))
+                                                }>"Edit"</button>
+                                            </Editors>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+                Err(error) => view! { <ErrorBox error /> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProgramEditor(
+    program: Option<Program>,
+    on_done: impl Fn(bool) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let id = program.as_ref().map(|p| p.id);
+    let p = program.unwrap_or(Program {
+        id: 0,
+        name: String::new(),
+        market_context: String::new(),
+        near_window_secs: 3600,
+        usage: (900, 3600),
+        status: (300, 300),
+        sites: Vec::new(),
+    });
+    let mins = |secs: i64| RwSignal::new((secs / 60).to_string());
+    let secs = |secs: i64| RwSignal::new(secs.to_string());
+    let name = RwSignal::new(p.name);
+    let market_context = RwSignal::new(p.market_context);
+    let near = mins(p.near_window_secs);
+    let (ug, ub, sg, sb) = (
+        secs(p.usage.0),
+        secs(p.usage.1),
+        secs(p.status.0),
+        secs(p.status.1),
+    );
+    let chosen = RwSignal::new(p.sites.iter().map(|s| s.0).collect::<Vec<i32>>());
+    let sites = Resource::new(|| (), |_| list_sites());
+    let save = ServerAction::<SaveProgram>::new();
+    let error = action_error(save);
+    let local_error = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            on_done(true);
+        }
+    });
+    let number = |s: RwSignal<String>| s.get().trim().parse::<i64>().unwrap_or(-1);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let form = ProgramForm {
+            name: name.get(),
+            market_context: market_context.get(),
+            near_window_mins: number(near),
+            usage_granularity_secs: number(ug),
+            usage_report_back_secs: number(ub),
+            status_granularity_secs: number(sg),
+            status_report_back_secs: number(sb),
+            site_ids: chosen.get(),
+        };
+        match form.validated() {
+            Ok(form) => {
+                local_error.set(None);
+                save.dispatch(SaveProgram { id, form });
+            }
+            Err(message) => local_error.set(Some(message)),
+        }
+    };
+    view! {
+        <form class="editor" on:submit=submit>
+            <h2>{if id.is_some() { "Edit program" } else { "New program" }}</h2>
+            <label>"Name" <input type="text" bind:value=name required /></label>
+            <label>"Market context URI" <input type="text" bind:value=market_context required placeholder="http://utility.example/dr/peak" /></label>
+            <label>"Near window (minutes before start)" <input type="number" min="0" bind:value=near /></label>
+            <fieldset class="grid4">
+                <legend>"Report requests made of each VEN (seconds; 900 = 15 min)"</legend>
+                <label>"Usage granularity" <input type="number" min="1" bind:value=ug /></label>
+                <label>"Usage report-back" <input type="number" min="1" bind:value=ub /></label>
+                <label>"Status granularity" <input type="number" min="1" bind:value=sg /></label>
+                <label>"Status report-back" <input type="number" min="1" bind:value=sb /></label>
+            </fieldset>
+            <fieldset>
+                <legend>"Sites"</legend>
+                <Suspense>
+                    {move || sites.get().map(|result| match result {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No sites yet."</p> }.into_any(),
+                        Ok(list) => list.into_iter().map(|(sid, sname)| view! {
+                            <label class="check">
+                                <input type="checkbox"
+                                    prop:checked=move || chosen.get().contains(&sid)
+                                    on:change=move |ev| {
+                                        let on = event_target_checked(&ev);
+                                        chosen.update(|ids| { ids.retain(|i| *i != sid); if on { ids.push(sid) } });
+                                    } />
+                                {sname}
+                            </label>
+                        }).collect_view().into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    })}
+                </Suspense>
+            </fieldset>
+            <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
+            <div class="actions">
+                <button type="submit" disabled=move || save.pending().get()>"Save program"</button>
+                <button type="button" class="secondary" on:click=move |_| on_done(false)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,98 @@
+//! CSV downloads for signed-in operators: an event's telemetry (site, time,
+//! baseline kW, measured kW) and a site's raw readings.
+
+use crate::session::Operator;
+use app::db::{readings, reports, sites, telemetry};
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+
+fn csv(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn failed(error: sea_orm::DbErr) -> Response {
+    tracing::error!(%error, "export failed");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "export failed, see the server log\n",
+    )
+        .into_response()
+}
+
+/// `GET /export/events/{id}/telemetry.csv`.
+pub async fn event_telemetry(
+    Operator(user): Operator,
+    State(db): State<DatabaseConnection>,
+    Path(id): Path<i32>,
+) -> Response {
+    let mut body = String::new();
+    match telemetry::export_event_csv(&db, id, |chunk| body.push_str(chunk)).await {
+        Ok(rows) => {
+            tracing::info!(username = %user.username, event = id, rows, "event telemetry exported");
+            csv(&format!("event-{id}-telemetry.csv"), body)
+        }
+        Err(error) => failed(error),
+    }
+}
+
+/// The window of a readings export (default: the last 7 days).
+#[derive(Debug, Deserialize)]
+pub struct Window {
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+}
+
+/// `GET /export/sites/{id}/readings.csv?from=…&to=…`: every reading of every
+/// point the site's VEN declared, oldest first per point.
+pub async fn site_readings(
+    Operator(user): Operator,
+    State(db): State<DatabaseConnection>,
+    Path(id): Path<i32>,
+    Query(window): Query<Window>,
+) -> Response {
+    let to = window.to.unwrap_or_else(Utc::now);
+    let from = window.from.unwrap_or(to - TimeDelta::days(7));
+    let site = match sites::get(&db, id).await {
+        Ok(Some(site)) => site,
+        Ok(None) => return (StatusCode::NOT_FOUND, "no such site\n").into_response(),
+        Err(error) => return failed(error),
+    };
+    let points = match reports::offered(&db, id).await {
+        Ok(points) => points,
+        Err(error) => return failed(error),
+    };
+    let mut body = String::from("site,rid,time,duration_s,value,quality\n");
+    for point in points {
+        let rows = match readings::window(&db, id, &point.rid, from, to).await {
+            Ok(rows) => rows,
+            Err(error) => return failed(error),
+        };
+        for r in rows {
+            body.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                telemetry::csv_text(&site.name),
+                telemetry::csv_text(&r.rid),
+                r.dtstart.to_rfc3339(),
+                r.duration_secs.map(|d| d.to_string()).unwrap_or_default(),
+                r.value.map(|v| v.to_string()).unwrap_or_default(),
+                telemetry::csv_text(r.quality.as_deref().unwrap_or("")),
+            ));
+        }
+    }
+    tracing::info!(username = %user.username, site = id, "readings exported");
+    csv(&format!("site-{id}-readings.csv"), body)
+}

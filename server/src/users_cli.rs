@@ -1,0 +1,38 @@
+//! `vtn user add|list`: accounts from the command line, for first set-up and
+//! scripts. Passwords never appear in arguments (they would show in `ps`).
+
+use crate::config::UserCommand;
+use anyhow::{Context, Result, bail};
+use app::db::users::{self, CreateUserError};
+use sea_orm::DatabaseConnection;
+
+fn password() -> Result<String> {
+    if let Ok(password) = std::env::var("VTN_USER_PASSWORD") {
+        return Ok(password);
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+/// Runs one `vtn user` command.
+pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::Add { username, role } => {
+            let password = password()?;
+            match users::create(db, &username, &password, role).await {
+                Ok(user) => println!("created {} ({role})", user.username),
+                Err(CreateUserError::Invalid(message)) => bail!("{message}"),
+                Err(CreateUserError::Db(error)) => return Err(error.into()),
+            }
+        }
+        UserCommand::List => {
+            for user in users::list(db).await? {
+                println!("{}\t{}", user.username, user.role);
+            }
+        }
+    }
+    Ok(())
+}
