@@ -10,6 +10,7 @@ mod m20261123_000004_create_reports;
 mod m20261123_000005_add_site_tokens;
 mod m20261123_000006_index_site_lookups;
 mod m20261123_000007_create_customers;
+mod m20261123_000008_create_api_tokens;
 
 /// All migrations of the VTN, oldest first.
 #[derive(Debug)]
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_add_site_tokens::Migration),
             Box::new(m20261123_000006_index_site_lookups::Migration),
             Box::new(m20261123_000007_create_customers::Migration),
+            Box::new(m20261123_000008_create_api_tokens::Migration),
         ]
     }
 }

@@ -29,6 +29,32 @@ pub enum Command {
     /// Manage operator accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage bearer tokens of the management API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// `vtn token …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it (shown once; only its hash is kept).
+    Create {
+        /// What the token is for, e.g. "scada-integration".
+        name: String,
+        /// admin, operator or viewer.
+        #[arg(long, default_value = "operator")]
+        role: app::models::Role,
+        /// Days until the token stops working (default: never).
+        #[arg(long)]
+        expires_days: Option<u32>,
+    },
+    /// Revoke a token by its ID (see `vtn token list`).
+    Revoke {
+        /// The token's ID.
+        id: i32,
+    },
+    /// List tokens: ID, name, role, expiry, revoked.
+    List,
 }
 
 /// `vtn user …`.

@@ -1,6 +1,7 @@
 //! The VTN server as a library: `main.rs` and the integration tests both call
 //! [`start`].
 
+pub mod api;
 pub mod config;
 pub mod db;
 pub mod export;
@@ -16,6 +17,7 @@ pub mod serve;
 pub mod session;
 pub mod state;
 pub mod tls;
+pub mod tokens_cli;
 pub mod users_cli;
 pub mod whoami;
 

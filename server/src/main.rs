@@ -1,4 +1,4 @@
-//! `vtn`: serve (default), migrate, or manage users. See `vtn --help`.
+//! `vtn`: serve (default), migrate, or manage users and API tokens. See `vtn --help`.
 
 use anyhow::Result;
 use server::config::{Cli, Command};
@@ -23,6 +23,11 @@ async fn main() -> Result<()> {
             let db = server::db::connect(&cli.config.database_url).await?;
             server::db::migrate(&db).await?;
             server::users_cli::run(&db, command).await?;
+        }
+        Command::Token(command) => {
+            let db = server::db::connect(&cli.config.database_url).await?;
+            server::db::migrate(&db).await?;
+            server::tokens_cli::run(&db, command).await?;
         }
         Command::Serve => {
             let server = server::start(cli.config).await?;

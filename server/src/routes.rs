@@ -1,7 +1,7 @@
 //! The route table: every URL the server answers, in one place.
 
 use crate::state::AppState;
-use crate::{export, health, metrics, middleware, openadr, whoami};
+use crate::{api, export, health, metrics, middleware, openadr, whoami};
 use app::{App, shell};
 use axum::Router;
 use axum::routing::{get, post};
@@ -28,6 +28,20 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/whoami", get(whoami::show))
+        .route("/api/v1/sites", get(api::sites::list))
+        .route("/api/v1/sites/{id}", get(api::sites::show))
+        .route(
+            "/api/v1/events",
+            get(api::events::list).post(api::events::create),
+        )
+        .route("/api/v1/events:send", post(api::events::send))
+        .route("/api/v1/events/{id}", get(api::events::show))
+        .route("/api/v1/events/{id}/cancel", post(api::events::cancel))
+        .route(
+            "/api/v1/events/{id}/telemetry.csv",
+            get(api::events::telemetry),
+        )
+        .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
         .route(
             "/export/events/{id}/telemetry.csv",
             get(export::event_telemetry),

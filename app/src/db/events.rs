@@ -30,6 +30,31 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 /// Creates an event for sites of its program (modification number 0).
 pub async fn create(db: &DatabaseConnection, new: &NewEvent) -> Result<event::Model, EventError> {
+    insert(db, new, None).await
+}
+
+/// Creates an event unless one was already created with this idempotency
+/// key (an API client retrying); returns the event and whether it is new.
+pub async fn create_once(
+    db: &DatabaseConnection,
+    new: &NewEvent,
+    key: &str,
+) -> Result<(event::Model, bool), EventError> {
+    let earlier = event::Entity::find()
+        .filter(event::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?;
+    if let Some(earlier) = earlier {
+        return Ok((earlier, false));
+    }
+    Ok((insert(db, new, Some(key)).await?, true))
+}
+
+async fn insert(
+    db: &DatabaseConnection,
+    new: &NewEvent,
+    key: Option<&str>,
+) -> Result<event::Model, EventError> {
     new.validate().map_err(EventError::Invalid)?;
     let program = program::Entity::find_by_id(new.program_id)
         .one(db)
@@ -70,6 +95,7 @@ pub async fn create(db: &DatabaseConnection, new: &NewEvent) -> Result<event::Mo
         cancelled: Set(false),
         signals: Set(to_json(&new.signals)),
         targets: Set(to_json(&new.targets)),
+        idempotency_key: Set(key.map(str::to_owned)),
         ..Default::default()
     }
     .insert(&txn)

@@ -102,6 +102,17 @@ pub async fn by_ven_name(
         .await
 }
 
+/// The site whose VEN has this VEN ID.
+pub async fn by_ven_id(
+    db: &DatabaseConnection,
+    ven_id: &str,
+) -> Result<Option<site::Model>, DbErr> {
+    site::Entity::find()
+        .filter(site::Column::VenId.eq(ven_id))
+        .one(db)
+        .await
+}
+
 /// The site by primary key.
 pub async fn get(db: &DatabaseConnection, id: i32) -> Result<Option<site::Model>, DbErr> {
     site::Entity::find_by_id(id).one(db).await

@@ -71,6 +71,7 @@ pub struct NewEvent {
 
 /// The lifecycle states of OpenADR's `eventStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum EventStatus {
     /// Starts later than the program's near window.
     Far,

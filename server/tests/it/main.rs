@@ -1,6 +1,7 @@
 //! Integration tests: the real server, in-process, on an ephemeral port with a
 //! SQLite file and a generated PKI, spoken to over real TLS.
 
+mod api;
 mod common;
 mod gateway;
 mod http;

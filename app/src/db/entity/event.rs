@@ -27,6 +27,8 @@ pub struct Model {
     pub cancelled: bool,
     pub signals: String,
     pub targets: String,
+    /// The API client's Idempotency-Key, when it gave one.
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table.
 
+pub mod api_token;
 pub mod customer;
 pub mod event;
 pub mod event_site;

@@ -1,0 +1,12 @@
+//! The management REST API under `/api/v1`: JSON, bearer tokens with roles,
+//! RFC 7807 errors. Routes are listed in `routes.rs` with the others.
+
+pub mod auth;
+pub mod events;
+pub mod problem;
+pub mod sites;
+
+/// Any `/api/v1` path that matches no route.
+pub async fn not_found() -> problem::Problem {
+    problem::Problem::not_found("no such API endpoint; see /api/v1/events and /api/v1/sites")
+}

@@ -1,0 +1,87 @@
+//! Errors of the management API as RFC 7807 `application/problem+json`.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A problem report: the status, a short title and what exactly went wrong.
+#[derive(Debug, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: &'static str,
+    status: u16,
+    detail: String,
+}
+
+impl Problem {
+    fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail: detail.into(),
+        }
+    }
+
+    /// 401: no or unknown bearer token.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "Unauthorized", detail)
+    }
+
+    /// 403: the token's role does not allow this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Forbidden", detail)
+    }
+
+    /// 404.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "Not Found", detail)
+    }
+
+    /// 422: the request is well-formed but says something impossible.
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid request", detail)
+    }
+
+    /// 500, logged with a reference the client can quote.
+    pub fn internal(error: impl std::fmt::Display) -> Self {
+        let reference = format!("{:08x}", rand::random::<u32>());
+        tracing::error!(%reference, %error, "management API failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error",
+            format!("see the server log, reference {reference}"),
+        )
+    }
+}
+
+impl From<sea_orm::DbErr> for Problem {
+    fn from(error: sea_orm::DbErr) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl From<app::db::events::EventError> for Problem {
+    fn from(error: app::db::events::EventError) -> Self {
+        use app::db::events::EventError;
+        match error {
+            EventError::Invalid(message) => Self::invalid(message),
+            EventError::Unknown(id) => Self::not_found(format!("no event {id}")),
+            EventError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        // The header part overrides the JSON body's application/json.
+        (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            axum::Json(self),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,40 @@
+//! `/api/v1/sites`: the sites with their VEN and online state.
+
+use super::auth::Client;
+use super::problem::Problem;
+use crate::openadr::OadrSettings;
+use app::db::site_admin;
+use app::models::site::{SiteDetail, SiteSummary};
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::{TimeDelta, Utc};
+use sea_orm::DatabaseConnection;
+use std::sync::Arc;
+
+fn online_since(settings: &OadrSettings) -> chrono::DateTime<Utc> {
+    Utc::now() - TimeDelta::from_std(settings.offline_after).unwrap_or(TimeDelta::minutes(15))
+}
+
+/// `GET /api/v1/sites`.
+pub async fn list(
+    _client: Client,
+    State(db): State<DatabaseConnection>,
+    State(settings): State<Arc<OadrSettings>>,
+) -> Result<Json<Vec<SiteSummary>>, Problem> {
+    Ok(Json(
+        site_admin::list(&db, None, online_since(&settings)).await?,
+    ))
+}
+
+/// `GET /api/v1/sites/{id}`: registration, declared reports, opts.
+pub async fn show(
+    _client: Client,
+    State(db): State<DatabaseConnection>,
+    State(settings): State<Arc<OadrSettings>>,
+    Path(id): Path<i32>,
+) -> Result<Json<SiteDetail>, Problem> {
+    site_admin::detail(&db, id, online_since(&settings))
+        .await?
+        .map(Json)
+        .ok_or_else(|| Problem::not_found(format!("no site {id}")))
+}
