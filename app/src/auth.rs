@@ -17,10 +17,21 @@ pub async fn login(username: String, password: String) -> Result<(), AppError> {
     let Some(user) = users::authenticate(&db, &username, &password).await? else {
         let delay = crate::throttle::failed(&name);
         tracing::info!(username = %username.trim(), delay_ms = delay.as_millis() as u64, "sign-in refused");
+        let source = ssr::client_address();
+        crate::db::audit::record(&db, &format!("user:{name}"), "signin.refused", "", &source).await;
         tokio::time::sleep(delay).await;
         return Err(AppError::Invalid("wrong username or password".into()).with_status());
     };
     crate::throttle::succeeded(&name);
+    let source = ssr::client_address();
+    crate::db::audit::record(
+        &db,
+        &format!("user:{}", user.username),
+        "signin",
+        "",
+        &source,
+    )
+    .await;
     let token = sessions::create(&db, user.id).await?;
     ssr::set_cookie(&format!(
         "{COOKIE}={token}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
@@ -61,6 +72,19 @@ pub mod ssr {
     use crate::models::{Role, SessionUser};
     use axum::http::{HeaderValue, header, request::Parts};
     use leptos::prelude::use_context;
+
+    /// The client's address as the server saw it (empty if unknown).
+    pub fn client_address() -> String {
+        use axum::extract::ConnectInfo;
+        use_context::<Parts>()
+            .and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<std::net::SocketAddr>>()
+                    .map(|ConnectInfo(addr)| addr.ip().to_string())
+            })
+            .unwrap_or_default()
+    }
 
     /// The session token from the request's cookies, if any.
     pub fn session_token() -> Option<String> {

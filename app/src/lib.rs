@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sites/:id") view=pages::SitePage />
                         <Route path=path!("/sites/:id/edit") view=pages::SiteFormPage />
                         <Route path=path!("/programs") view=pages::ProgramsPage />
+                        <Route path=path!("/audit") view=pages::AuditPage />
                         <Route path=path!("/events") view=pages::EventsPage />
                         <Route path=path!("/events/new") view=pages::NewEventPage />
                         <Route path=path!("/events/:id") view=pages::EventPage />

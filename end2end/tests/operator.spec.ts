@@ -221,6 +221,13 @@ test("an operator enrols a customer's site, runs events with a real VEN and expo
     await expect(newest.getByRole("heading", { name: "VEN sent" })).toBeVisible();
     await expect(newest.locator("pre").first()).toContainText("oadr");
     await screenshot(page, "site-log");
+    await openHydrated(page, "/audit");
+    const audit = page.locator('[data-test="audit"]');
+    await expect(audit).toContainText("event.create");
+    await expect(audit).toContainText("event.cancel");
+    await expect(audit).toContainText("user:admin");
+    await expect(audit).toContainText("ven.register");
+    await screenshot(page, "audit");
     await openHydrated(page, "/events/new");
     await page.getByLabel("Price schedule (hourly)").check();
     await page.getByLabel(/Hourly prices/).fill("0.12\n0.11\n0.15");

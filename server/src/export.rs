@@ -49,6 +49,18 @@ pub async fn event_telemetry(
     }
 }
 
+/// `GET /export/audit.csv`: the whole audit log (admins only).
+pub async fn audit_log(Operator(user): Operator, State(db): State<DatabaseConnection>) -> Response {
+    if user.role != app::models::Role::Admin {
+        return (StatusCode::FORBIDDEN, "the audit log is for admins\n").into_response();
+    }
+    let mut body = String::new();
+    match app::db::audit::export_csv(&db, |chunk| body.push_str(chunk)).await {
+        Ok(()) => csv("audit-log.csv", body),
+        Err(error) => failed(error),
+    }
+}
+
 /// The window of a readings export (default: the last 7 days).
 #[derive(Debug, Deserialize)]
 pub struct Window {

@@ -46,6 +46,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             "/export/events/{id}/telemetry.csv",
             get(export::event_telemetry),
         )
+        .route("/export/audit.csv", get(export::audit_log))
         .route(
             "/export/sites/{id}/readings.csv",
             get(export::site_readings),

@@ -2,7 +2,7 @@
 
 use crate::config::TokenCommand;
 use anyhow::{Result, bail};
-use app::db::api_tokens;
+use app::db::{api_tokens, audit};
 use sea_orm::DatabaseConnection;
 
 /// Runs one `vtn token` command.
@@ -24,12 +24,15 @@ pub async fn run(db: &DatabaseConnection, command: TokenCommand) -> Result<()> {
                 model.id, model.name
             );
             println!("{token}");
+            let target = format!("token {} {} ({role})", model.id, model.name);
+            audit::record(db, "cli", "token.create", &target, "local").await;
         }
         TokenCommand::Revoke { id } => {
             if !api_tokens::revoke(db, id).await? {
                 bail!("no live token with ID {id}");
             }
             println!("revoked token {id}");
+            audit::record(db, "cli", "token.revoke", &format!("token {id}"), "local").await;
         }
         TokenCommand::List => {
             for t in api_tokens::list(db).await? {

@@ -23,7 +23,11 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<()> {
         UserCommand::Add { username, role } => {
             let password = password()?;
             match users::create(db, &username, &password, role).await {
-                Ok(user) => println!("created {} ({role})", user.username),
+                Ok(user) => {
+                    println!("created {} ({role})", user.username);
+                    let target = format!("user {} ({role})", user.username);
+                    app::db::audit::record(db, "cli", "user.add", &target, "local").await;
+                }
                 Err(CreateUserError::Invalid(message)) => bail!("{message}"),
                 Err(CreateUserError::Db(error)) => return Err(error.into()),
             }

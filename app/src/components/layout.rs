@@ -56,6 +56,7 @@ pub fn Layout() -> impl IntoView {
                 <A href="/events">"DR events"</A>
                 <Editors min=Role::Admin>
                     <A href="/programs">"DR programs"</A>
+                    <A href="/audit">"Audit log"</A>
                 </Editors>
             </nav>
             <Suspense fallback=|| ()>

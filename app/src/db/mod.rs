@@ -2,6 +2,7 @@
 //! functions that query them. Server-only; the browser never sees this module.
 
 pub mod api_tokens;
+pub mod audit;
 pub mod customers;
 pub mod entity;
 pub mod event_views;

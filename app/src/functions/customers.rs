@@ -45,5 +45,12 @@ pub async fn save_customer(id: Option<i32>, form: CustomerForm) -> Result<i32, A
         None => customers::create(&db, &form).await?,
     };
     tracing::info!(username = %user.username, customer = saved.id, name = %saved.name, "customer saved");
+    super::ssr::audit(
+        &db,
+        &user,
+        "customer.save",
+        &format!("customer {} {}", saved.id, saved.name),
+    )
+    .await;
     Ok(saved.id)
 }

@@ -51,6 +51,13 @@ pub async fn create_event(event: NewEvent) -> Result<i32, AppError> {
     let db = db::from_context()?;
     let created = events::create(&db, &event).await.map_err(refusal)?;
     tracing::info!(username = %user.username, event_id = %created.event_id, sites = event.site_ids.len(), "event created");
+    super::ssr::audit(
+        &db,
+        &user,
+        "event.create",
+        &format!("event {}", created.event_id),
+    )
+    .await;
     Ok(created.id)
 }
 
@@ -69,6 +76,16 @@ pub async fn modify_event(id: i32, signals: Vec<Signal>, reason: String) -> Resu
         .await
         .map_err(refusal)?;
     tracing::info!(username = %user.username, event_id = %modified.event_id, modification = modified.modification_number, "event modified");
+    super::ssr::audit(
+        &db,
+        &user,
+        "event.modify",
+        &format!(
+            "event {} modification {}",
+            modified.event_id, modified.modification_number
+        ),
+    )
+    .await;
     Ok(())
 }
 
@@ -80,5 +97,12 @@ pub async fn cancel_event(id: i32) -> Result<(), AppError> {
     let db = db::from_context()?;
     let cancelled = events::cancel(&db, id).await.map_err(refusal)?;
     tracing::info!(username = %user.username, event_id = %cancelled.event_id, "event cancelled");
+    super::ssr::audit(
+        &db,
+        &user,
+        "event.cancel",
+        &format!("event {}", cancelled.event_id),
+    )
+    .await;
     Ok(())
 }

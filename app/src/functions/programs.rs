@@ -28,5 +28,12 @@ pub async fn save_program(id: Option<i32>, form: ProgramForm) -> Result<i32, App
         Err(program_admin::ProgramError::Db(e)) => return Err(e.into()),
     };
     tracing::info!(username = %user.username, program = saved, name = %form.name, "program saved");
+    super::ssr::audit(
+        &db,
+        &user,
+        "program.save",
+        &format!("program {saved} {}", form.name),
+    )
+    .await;
     Ok(saved)
 }

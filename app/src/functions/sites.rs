@@ -53,6 +53,13 @@ pub async fn save_site(id: Option<i32>, form: SiteForm) -> Result<i32, AppError>
         Err(site_admin::SiteError::Db(e)) => return Err(e.into()),
     };
     tracing::info!(username = %user.username, site = saved.id, ven_name = %saved.ven_name, "site saved");
+    super::ssr::audit(
+        &db,
+        &user,
+        "site.save",
+        &format!("site {} {}", saved.id, saved.ven_name),
+    )
+    .await;
     Ok(saved.id)
 }
 
@@ -99,5 +106,12 @@ pub async fn registration_action(id: i32, cancel: bool) -> Result<(), AppError> 
     };
     ven_messages::queue(&db, id, kind).await?;
     tracing::info!(username = %user.username, ven_name = %site.ven_name, kind, "registration action queued");
+    super::ssr::audit(
+        &db,
+        &user,
+        &format!("registration.{kind}"),
+        &format!("site {} {}", site.id, site.ven_name),
+    )
+    .await;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Plain data shared by the server and the browser (serde + chrono only).
 
+pub mod audit;
 pub mod customer;
 pub mod event;
 pub mod program;

@@ -1,5 +1,6 @@
 //! The app's pages, one per file.
 
+mod audit;
 mod customers;
 mod event;
 mod event_new;
@@ -11,6 +12,7 @@ mod programs;
 mod site;
 mod site_form;
 
+pub use audit::AuditPage;
 pub use customers::{CustomerPage, CustomersPage};
 pub use event::EventPage;
 pub use event_new::NewEventPage;

@@ -3,9 +3,10 @@
 use super::problem::Problem;
 use app::db::api_tokens;
 use app::models::Role;
-use axum::extract::{FromRef, FromRequestParts};
+use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::{header, request::Parts};
 use sea_orm::DatabaseConnection;
+use std::net::SocketAddr;
 
 /// An authenticated API client.
 #[derive(Debug, Clone)]
@@ -14,6 +15,8 @@ pub struct Client {
     pub name: String,
     /// What it may do.
     pub role: Role,
+    /// The client's address.
+    pub source: String,
 }
 
 fn rank(role: Role) -> u8 {
@@ -25,6 +28,12 @@ fn rank(role: Role) -> u8 {
 }
 
 impl Client {
+    /// Records an action of this client in the audit log.
+    pub async fn audit(&self, db: &DatabaseConnection, action: &str, target: &str) {
+        let actor = format!("token:{}", self.name);
+        app::db::audit::record(db, &actor, action, target, &self.source).await;
+    }
+
     /// Refuses unless the token's role is at least `min`.
     pub fn require(&self, min: Role) -> Result<(), Problem> {
         if rank(self.role) >= rank(min) {
@@ -58,9 +67,15 @@ where
         let (model, role) = api_tokens::authenticate(&db, token.trim())
             .await?
             .ok_or_else(|| Problem::unauthorized("unknown, revoked or expired token"))?;
+        let source = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip().to_string())
+            .unwrap_or_default();
         Ok(Client {
             name: model.name,
             role,
+            source,
         })
     }
 }

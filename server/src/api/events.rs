@@ -87,6 +87,9 @@ async fn created(
     };
     if fresh {
         tracing::info!(token = %client.name, event_id = %model.event_id, "event created through the API");
+        client
+            .audit(db, "event.create", &format!("event {}", model.event_id))
+            .await;
     }
     let detail = event_views::detail(db, model.id, Utc::now())
         .await?
@@ -119,6 +122,9 @@ pub async fn cancel(
     client.require(Role::Operator)?;
     let model = events::cancel(&db, id).await?;
     tracing::info!(token = %client.name, event_id = %model.event_id, "event cancelled through the API");
+    client
+        .audit(&db, "event.cancel", &format!("event {}", model.event_id))
+        .await;
     show(client, State(db), Path(id)).await
 }
 

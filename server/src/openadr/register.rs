@@ -3,6 +3,7 @@
 
 use super::error::OadrError;
 use super::exchange::Request;
+use app::db::audit;
 use app::db::sites::{self, Registration};
 use app::db::ven_messages;
 use openadr::register::{CanceledPartyRegistration, CreatedPartyRegistration, Profile, Response};
@@ -80,6 +81,18 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
             };
             let site = sites::register(db, &site, registration).await?;
             tracing::info!(ven_id = %site.ven_id, ven_name = %site.ven_name, "VEN registered");
+            let target = format!(
+                "registration {}",
+                site.registration_id.as_deref().unwrap_or("")
+            );
+            audit::record(
+                db,
+                &format!("ven:{}", site.ven_id),
+                "ven.register",
+                &target,
+                "openadr",
+            )
+            .await;
             // 2.0b: after registration both parties offer their reports.
             ven_messages::queue(db, site.id, ven_messages::REGISTER_REPORT).await?;
             Ok(created(create.request_id, site.registration_id, Some(site.ven_id)).into())
@@ -93,6 +106,15 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
             }
             let site = sites::cancel_registration(db, &site).await?;
             tracing::info!(ven_id = %site.ven_id, "VEN cancelled its registration");
+            let target = format!("registration {}", cancel.registration_id);
+            audit::record(
+                db,
+                &format!("ven:{}", site.ven_id),
+                "ven.cancel-registration",
+                &target,
+                "openadr",
+            )
+            .await;
             Ok(CanceledPartyRegistration {
                 response: EiResponse::ok(cancel.request_id),
                 registration_id: Some(cancel.registration_id),

@@ -188,6 +188,22 @@ async fn an_integration_sends_an_event_in_one_call_retries_safely_and_cancels_it
     assert_eq!(cancelled.status, 200, "{}", cancelled.body);
     assert_eq!(json(&cancelled)["summary"]["status"], "cancelled");
 
+    let audit = app::db::audit::page(db, 0, 10).await.unwrap();
+    let actions: Vec<(&str, &str)> = audit
+        .entries
+        .iter()
+        .map(|e| (e.actor.as_str(), e.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("token:scada", "event.cancel"),
+            ("token:scada", "event.create")
+        ],
+        "one creation despite the retry"
+    );
+    assert_eq!(audit.entries[0].source, "127.0.0.1");
+
     // A revoked token stops working at once.
     api_tokens::revoke(db, model.id).await.unwrap();
     let after = call(&vtn, "GET", "/api/v1/events", Some(&operator), None, &[]).await;

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table.
 
 pub mod api_token;
+pub mod audit;
 pub mod customer;
 pub mod event;
 pub mod event_site;
