@@ -88,6 +88,7 @@ pub async fn create(db: &DatabaseConnection, new: &NewEvent) -> Result<event::Mo
         .await?;
     }
     txn.commit().await?;
+    super::changes::OUTBOX.sites(new.site_ids.iter().copied());
     Ok(model)
 }
 
@@ -112,7 +113,10 @@ async fn bump(
     active.modification_number = Set(model.modification_number + 1);
     active.modification_reason = Set(Some(reason.to_owned()));
     active.modified_at = Set(Utc::now());
-    Ok(active.update(db).await?)
+    let model = active.update(db).await?;
+    // Which sites hold the event would take a query; modifications are rare.
+    super::changes::OUTBOX.all();
+    Ok(model)
 }
 
 /// Replaces an event's signals (a modification: the number goes up by one).

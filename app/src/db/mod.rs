@@ -1,6 +1,7 @@
 //! Database access for the server: sea-orm entities and the repository
 //! functions that query them. Server-only; the browser never sees this module.
 
+pub mod changes;
 pub mod entity;
 pub mod events;
 pub mod message_log;
