@@ -34,7 +34,12 @@ enum Delivered {
 /// The next message for the site, if any.
 pub async fn next(state: &AppState, site: &site::Model) -> Result<Option<Outgoing>, DbErr> {
     let db = &state.db;
+    if state.sites.idle(site.id) {
+        return Ok(None);
+    }
+    let version = app::db::changes::OUTBOX.version();
     if !app::db::pending::maybe(db, site.id).await? {
+        state.sites.mark_idle(site.id, version);
         return Ok(None);
     }
     let now = chrono::Utc::now();
