@@ -67,7 +67,15 @@ struct Entry {
     version: u64,
     loaded: Instant,
     /// The site had nothing pending as of this `changes::OUTBOX` version.
-    idle: Option<(u64, Instant)>,
+    idle: Option<Idle>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Idle {
+    version: u64,
+    checked: Instant,
+    /// When an event falls due, if one is announced.
+    until: Option<DateTime<Utc>>,
 }
 
 impl Entry {
@@ -204,7 +212,7 @@ impl SiteIndex {
         }))
     }
 
-    /// Whether the site is known to have nothing pending (see
+    /// Whether the site is known to have nothing to receive now (see
     /// [`Self::mark_idle`]).
     pub fn idle(&self, site_id: i32) -> bool {
         let inner = self.read();
@@ -212,16 +220,23 @@ impl SiteIndex {
             .by_id
             .get(&site_id)
             .and_then(|entry| entry.idle)
-            .is_some_and(|(version, at)| {
-                at.elapsed() < TRUST_FOR && !changes::OUTBOX.changed_since(site_id, version)
+            .is_some_and(|idle| {
+                idle.checked.elapsed() < TRUST_FOR
+                    && idle.until.is_none_or(|until| Utc::now() < until)
+                    && !changes::OUTBOX.changed_since(site_id, idle.version)
             })
     }
 
-    /// Records that the database had nothing pending for the site when read
-    /// after `changes::OUTBOX` was at `version`.
-    pub fn mark_idle(&self, site_id: i32, version: u64) {
+    /// Records that the database had nothing for the site when read after
+    /// `changes::OUTBOX` was at `version`, and will have nothing new without a
+    /// write before `until` (an announced event's notification time).
+    pub fn mark_idle(&self, site_id: i32, version: u64, until: Option<DateTime<Utc>>) {
         if let Some(entry) = self.write().by_id.get_mut(&site_id) {
-            entry.idle = Some((version, Instant::now()));
+            entry.idle = Some(Idle {
+                version,
+                checked: Instant::now(),
+                until,
+            });
         }
     }
 
@@ -363,7 +378,7 @@ mod tests {
         let site = sites::create(&db, "a", "a", Some("AA:03")).await.unwrap();
         let index = SiteIndex::load(&db).await.unwrap();
         assert!(!index.idle(site.id), "unknown until checked");
-        index.mark_idle(site.id, changes::OUTBOX.version());
+        index.mark_idle(site.id, changes::OUTBOX.version(), None);
         assert!(index.idle(site.id));
         app::db::ven_messages::queue(&db, site.id, app::db::ven_messages::REREGISTER)
             .await
@@ -372,8 +387,11 @@ mod tests {
 
         let stale = changes::OUTBOX.version();
         changes::OUTBOX.all();
-        index.mark_idle(site.id, stale);
+        index.mark_idle(site.id, stale, None);
         assert!(!index.idle(site.id), "a change after the check was read");
+
+        index.mark_idle(site.id, changes::OUTBOX.version(), Some(Utc::now()));
+        assert!(!index.idle(site.id), "an event fell due");
     }
 
     #[tokio::test]

@@ -233,6 +233,31 @@ pub async fn for_site(
     Ok(visible)
 }
 
+/// When the next event not yet delivered to the site (in its current
+/// version) reaches its notification time, if one is still to come. Until
+/// then, and without a write to its events, [`for_site`] cannot show the site
+/// anything it does not show now: an event only appears by reaching that time.
+pub async fn next_notification(
+    db: &DatabaseConnection,
+    site_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let rows = event_site::Entity::find()
+        .filter(event_site::Column::SiteId.eq(site_id))
+        .find_also_related(event::Entity)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(delivery, event)| event.map(|e| (delivery, e)))
+        .filter(|(delivery, event)| {
+            !event.cancelled && delivery.delivered_modification != Some(event.modification_number)
+        })
+        .map(|(_, event)| event.dtstart - TimeDelta::seconds(event.notification_secs))
+        .filter(|due| *due > now)
+        .min())
+}
+
 /// Event versions waiting for their site's next poll: not yet delivered in
 /// their current modification, for events not over (or cancellations of
 /// events the site knew).

@@ -628,6 +628,36 @@ async fn an_event_message_or_report_request_arriving_after_an_idle_poll_goes_out
     vtn.server.shutdown().await;
 }
 
+/// A site with an event announced for later polls idle until the event's
+/// notification time, then gets it.
+#[tokio::test]
+async fn an_event_goes_out_on_the_first_poll_after_its_notification_time() {
+    let vtn = TestServer::start().await;
+    let (cert, site) = vtn.new_ven("v").await;
+    let ven = vtn.client(Some(&cert));
+    let program = program_with(&vtn, site.id).await;
+    let poll = || Poll {
+        ven_id: site.ven_id.as_str().into(),
+    };
+    let mut event = simple_event(program, site.id, TimeDelta::seconds(5), &[1.0]);
+    event.notification_secs = 3;
+    events::create(&vtn.server.db, &event).await.unwrap();
+    for _ in 0..2 {
+        let answer = post(&ven, "OadrPoll", poll()).await;
+        assert!(
+            matches!(answer, Message::Response(_)),
+            "not yet: {answer:?}"
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let answer = post(&ven, "OadrPoll", poll()).await;
+    assert!(
+        matches!(answer, Message::DistributeEvent(_)),
+        "due now: {answer:?}"
+    );
+    vtn.server.shutdown().await;
+}
+
 #[tokio::test]
 async fn pending_deliveries_survive_a_restart_and_delivered_ones_are_not_resent() {
     let vtn = TestServer::start().await;
