@@ -113,9 +113,20 @@ pub async fn by_ven_name(
         .await
 }
 
-/// Every site.
-pub async fn all(db: &DatabaseConnection) -> Result<Vec<site::Model>, DbErr> {
-    site::Entity::find().all(db).await
+/// Up to `limit` sites with IDs above `after`, by ID (to read every site a
+/// page at a time).
+pub async fn page(
+    db: &DatabaseConnection,
+    after: i32,
+    limit: u64,
+) -> Result<Vec<site::Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    site::Entity::find()
+        .filter(site::Column::Id.gt(after))
+        .order_by_asc(site::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
 }
 
 /// The site by primary key.
