@@ -40,11 +40,14 @@ cargo build --release -p server -p ven-sim 2>/dev/null
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 db="sqlite://$work/vtn.db?mode=rwc"
-VTN_LISTEN="127.0.0.1:$port" VTN_DATABASE_URL="$db" VTN_DEV_PKI_DIR="$work/pki" VTN_ADMIN_PASSWORD=benchmark-password \
-  VTN_LOG=warn "$target/release/vtn" >"$work/vtn.log" 2>&1 &
-vtn=$!
+start_vtn() {
+  VTN_LISTEN="127.0.0.1:$port" VTN_DATABASE_URL="$db" VTN_DEV_PKI_DIR="$work/pki" VTN_ADMIN_PASSWORD=benchmark-password \
+    VTN_LOG=warn "$target/release/vtn" >>"$work/vtn.log" 2>&1 &
+  vtn=$!
+  for _ in $(seq 300); do curl -skf "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+}
+start_vtn
 trap 'kill $vtn 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -skf "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 cpu() { awk '{print $14 + $15}' "/proc/$vtn/stat"; }
 ticks=$(getconf CLK_TCK)
 sim() { # name, ven-sim arguments…
@@ -56,7 +59,30 @@ sim() { # name, ven-sim arguments…
 }
 sim closed1000 --vens 1000 --duration 20s --update-every 5
 sim handshakes --vens 200 --duration 10s --update-every 0 --no-keep-alive
+sim idle1000 --vens 1000 --duration 20s --update-every 0
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$vtn/status")
+sites=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from sites').fetchone()[0])" "$work/vtn.db")
+
+# The same VTN restarted on 100,000 sites (registered, inserted directly),
+# 1,000 of them polling: the memory a large fleet costs.
+kill $vtn; wait $vtn || true
+python3 - "$work/vtn.db" 100000 <<'PY'
+import sqlite3, sys, datetime
+db = sqlite3.connect(sys.argv[1])
+now = datetime.datetime.now(datetime.timezone.utc).isoformat()
+have = db.execute("select count(*) from sites").fetchone()[0]
+db.executemany(
+    "insert into sites (name, ven_name, ven_id, fingerprint, registration_id, profile_name, transport_name,"
+    " http_pull_model, report_only, xml_signature, registered_at, last_contact, send_poll_freq, created_at)"
+    " values (?, ?, ?, ?, ?, '2.0b', 'simpleHttp', 1, 0, 0, ?, ?, 1, ?)",
+    ((f"fleet site {n}", f"fleet-{n}", f"ven-fleet{n:020x}", ":".join(f"{(n >> s) & 255:02X}" for s in range(0, 80, 8)) + ":FF",
+      f"reg-fleet{n:020x}", now, now, now) for n in range(max(0, int(sys.argv[2]) - have))))
+db.commit()
+PY
+start_vtn
+sim fleet --vens 1000 --duration 10s --update-every 5
+fleet_rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$vtn/status")
+fleet_sites=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from sites').fetchone()[0])" "$work/vtn.db")
 
 # 3. The same load against the openleadr VTN (plain HTTP), in the same run.
 ol_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -68,10 +94,9 @@ ol_before=$(awk '{print $14 + $15}' "/proc/$ol/stat")
 "$target/release/ven-sim" --vtn "127.0.0.1:$ol_port" --plain --vens 1000 --duration 20s --update-every 5 | tail -n 1 >"$work/openleadr.json"
 echo $(( $(awk '{print $14 + $15}' "/proc/$ol/stat") - ol_before )) >"$work/openleadr.cpu"
 kill $ol
-sites=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from sites').fetchone()[0])" "$work/vtn.db")
-python3 - "$work" "$ticks" "$rss_kb" "$sites" >>BENCHMARKS.md <<'PY'
+python3 - "$work" "$ticks" "$rss_kb" "$sites" "$fleet_rss_kb" "$fleet_sites" >>BENCHMARKS.md <<'PY'
 import json, sys
-work, ticks, rss_kb, sites = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+work, ticks, rss_kb, sites, fleet_rss_kb, fleet_sites = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 def load(name):
     return json.load(open(f"{work}/{name}.json")), int(open(f"{work}/{name}.cpu").read()) / ticks
 closed, closed_cpu = load("closed1000")
@@ -82,13 +107,18 @@ shakes, shakes_cpu = load("handshakes")
 poll = next(m for m in closed["messages"] if m["message"] == "oadrPoll")
 upd = next((m for m in closed["messages"] if m["message"] == "oadrUpdateReport"), {"per_second": 0})
 requests = sum(m["count"] for m in closed["messages"])
+idle, idle_cpu = load("idle1000")
+idle_poll = next(m for m in idle["messages"] if m["message"] == "oadrPoll")
+idle_requests = sum(m["count"] for m in idle["messages"])
 print()
 print("## VTN under ven-sim (release, SQLite, mTLS, keep-alive, closed loop)")
 print()
 print("`make bench` (scripts/bench.sh): `ven-sim --vens 1000 --duration 20s --update-every 5`, then")
-print("`ven-sim --vens 200 --duration 10s --no-keep-alive`; the same 1,000-VEN load against the openleadr VTN")
-print("(`end2end/bench/openleadr_vtn.py`, PyPI openleadr, plain HTTP) with `ven-sim --plain`. Generator and")
-print("server share the 2 cores.")
+print("`ven-sim --vens 200 --duration 10s --no-keep-alive`, then pure polls `--vens 1000 --duration 20s")
+print("--update-every 0`; then the VTN restarted on 100,000 sites with `--vens 1000 --duration 10s`; the same")
+print("1,000-VEN load against the openleadr VTN (`end2end/bench/openleadr_vtn.py`, PyPI openleadr, plain HTTP)")
+print("with `ven-sim --plain`. Generator and server share the 2 cores. Server CPU is the VTN process's user +")
+print("system time over a whole ven-sim run, registrations included, divided by the requests.")
 print()
 print("| figure | value | target |")
 print("|---|---|---|")
@@ -96,17 +126,38 @@ print(f"| oadrPoll throughput, 1,000 VENs | {poll['per_second']:.0f}/s (openlead
 print(f"| oadrPoll latency p50 / p95 / p99 | {poll['p50_us']/1000:.1f} / {poll['p95_us']/1000:.1f} / {poll['p99_us']/1000:.1f} ms | |")
 print(f"| oadrUpdateReport (every 5 polls) | {upd['per_second']:.0f}/s | |")
 print(f"| errors | {closed['errors']} | 0 |")
-print(f"| server CPU per request (all types) | {closed_cpu / max(requests, 1) * 1e6:.0f} µs (openleadr: {theirs_cpu / max(their_requests, 1) * 1e6:.0f} µs) | ≤ 10 µs per poll |")
+print(f"| server CPU per request (all types) | {closed_cpu / max(requests, 1) * 1e6:.0f} µs (openleadr: {theirs_cpu / max(their_requests, 1) * 1e6:.0f} µs) | |")
+print(f"| oadrPoll throughput, pure polls, 1,000 VENs | {idle_poll['per_second']:.0f}/s (p50 {idle_poll['p50_us']/1000:.1f} ms) | |")
+print(f"| server CPU per idle poll (pure polls) | {idle_cpu / max(idle_requests, 1) * 1e6:.0f} µs | ≤ 10 µs |")
 print(f"| fresh registrations (query, create, reports) | {closed['registered'] / closed['registration_seconds']:.0f} VENs/s (openleadr: {theirs['registered'] / theirs['registration_seconds']:.0f}/s) | ≥ 10,000/s |")
 print(f"| full TLS handshakes (no keep-alive, 200 VENs) | {shakes['handshakes'] / shakes['polling_seconds']:.0f}/s | ≥ 3,000/s |")
-print(f"| server RSS with {sites} sites | {rss_kb / 1024:.0f} MiB ({rss_kb / sites:.0f} KiB per site) | |")
+print(f"| server RSS with {sites} sites | {rss_kb / 1024:.0f} MiB | |")
+print(f"| server RSS with {fleet_sites:,} sites, 1,000 polling | {fleet_rss_kb / 1024:.0f} MiB | < 300 MiB for 100k sites |")
 print()
-print("Where it stands: below openleadr's throughput, though over mTLS and with every exchange logged. What")
-print("made it 10x faster than the first measurement (289 polls/s): the message log written in batches by a")
-print("background task, last contact at 30 s resolution, one counting query for an idle poll, indexes on the")
-print("per-site lookups, SQLite in WAL mode, trimming the log every 50 entries. What limits it now (perf): each")
-print("query is a round trip to sqlx's SQLite worker thread (two per idle poll), and every report and")
-print("registration commits synchronously. The next step (issue 6) is an in-memory index of sites and of")
-print("what is pending for each, so that an idle poll touches no database.")
+print("What changed (issue 6): the VTN keeps its sites in memory (by certificate fingerprint and token) with")
+print("whether each had anything pending at its last full check; every app::db write that could change either")
+print("reports the site to a process-wide register, so an idle poll reads no database. Last contact is written")
+print("every 5 s in one transaction. SQLite commits with synchronous=NORMAL in WAL mode: nothing committed is")
+print("lost if the VTN process crashes; an OS crash or power loss can lose the commits since the last")
+print("checkpoint (never corrupt the file), and VENs resend what was not acknowledged.")
+print()
+print("What limits each target now (perf, 2 cores shared with ven-sim):")
+print()
+print("- CPU per idle poll: no database work is left on the poll itself. About 40 % of the server's CPU is")
+print("  the kernel (loopback TCP send and receive, thread wake-ups), about 20 % malloc/free, then hyper, rustls,")
+print("  the XML reader/writer and tokio at 4-6 % each. The message log (every exchange, written in batches)")
+print("  is the largest part that could go: its SQLite thread takes about 12 %. Below 10 µs would need fewer")
+print("  syscalls per request and fewer allocations (e.g. a faster allocator, logging idle polls as a count).")
+print("- Closed-loop throughput: now bound by oadrUpdateReport (several queries and a commit each, queued on")
+print("  sea-orm's single SQLite connection); a pool of four was not faster here. Polls answer in well under a")
+print("  millisecond while reports wait.")
+print("- Fresh registrations: each needs a full mTLS handshake (see the handshake row, the ceiling on this")
+print("  machine) and about twenty queries; 10,000/s is out of reach on 2 cores with ECDSA client")
+print("  certificates whatever the database does.")
+print("- RSS: the sites are read at start 2,000 at a time (reading 100,000 in one query left about 300 MiB")
+print("  of peak allocations). Idle, the VTN takes about 20 MiB, plus about 0.9 KiB per site in the index (a")
+print("  full site row and its keys); the rest is the 1,000 polling connections (TLS and HTTP buffers).")
+print("- Sites with an event announced for later now poll idle until it falls due (not in this benchmark,")
+print("  whose VENs get no events).")
 PY
 cat BENCHMARKS.md

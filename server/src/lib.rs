@@ -15,6 +15,7 @@ pub mod push;
 pub mod routes;
 pub mod serve;
 pub mod session;
+pub mod sites;
 pub mod state;
 pub mod tls;
 pub mod tokens_cli;
@@ -47,6 +48,8 @@ pub struct Server {
     pub db: sea_orm::DatabaseConnection,
     /// The message log writer (tests flush it before reading the log).
     pub logbook: logbook::Logbook,
+    /// The sites in memory (tests flush last contacts before reading them).
+    pub sites: sites::SiteIndex,
     shutdown: watch::Sender<bool>,
     listeners: JoinSet<()>,
 }
@@ -57,6 +60,9 @@ impl Server {
         let _ = self.shutdown.send(true);
         while self.listeners.join_next().await.is_some() {}
         self.logbook.flush().await;
+        if let Err(error) = self.sites.flush_contacts(&self.db).await {
+            tracing::warn!(%error, "could not record the VENs' last contact");
+        }
     }
 }
 
@@ -126,12 +132,16 @@ pub async fn start(config: Config) -> Result<Server> {
         },
     };
     let logbook = logbook::Logbook::spawn(db.clone());
+    let site_index = sites::SiteIndex::load(&db)
+        .await
+        .context("loading the sites")?;
     let state = AppState {
         leptos: leptos_options(&config, https_addr)?,
         db: db.clone(),
         metrics: metrics::handle(),
         oadr: Arc::new(oadr),
         logbook: logbook.clone(),
+        sites: site_index.clone(),
     };
     let push_state = state.clone();
     let app = routes::router(state, config.request_timeout);
@@ -139,6 +149,11 @@ pub async fn start(config: Config) -> Result<Server> {
     let (shutdown, stop) = watch::channel(false);
     let mut listeners = JoinSet::new();
     listeners.spawn(serve::serve(https, Some(tls), app.clone(), stop.clone()));
+    listeners.spawn(
+        site_index
+            .clone()
+            .flush_contacts_until(db.clone(), stop.clone()),
+    );
     if let Some(pusher) = pusher(&config, dev_pki.as_ref(), &ven_ca)? {
         listeners.spawn(pusher.run(push_state, stop.clone()));
     }
@@ -153,6 +168,7 @@ pub async fn start(config: Config) -> Result<Server> {
         generated_admin_password,
         db,
         logbook,
+        sites: site_index,
         shutdown,
         listeners,
     })

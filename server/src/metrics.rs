@@ -58,6 +58,9 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
     let now = chrono::Utc::now();
     let offline_after = chrono::TimeDelta::from_std(state.oadr.offline_after)
         .unwrap_or(chrono::TimeDelta::minutes(15));
+    if let Err(error) = state.sites.flush_contacts(&state.db).await {
+        tracing::warn!(%error, "metrics: recording last contacts failed");
+    }
     match app::db::sites::count_online(&state.db, now - offline_after).await {
         Ok((sites, online)) => {
             metrics::gauge!("vtn_sites").set(sites as f64);

@@ -2,6 +2,7 @@
 
 use crate::logbook::Logbook;
 use crate::openadr::OadrSettings;
+use crate::sites::SiteIndex;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use metrics_exporter_prometheus::PrometheusHandle;
@@ -21,4 +22,6 @@ pub struct AppState {
     pub oadr: Arc<OadrSettings>,
     /// The background writer of the message log.
     pub logbook: Logbook,
+    /// The sites VENs call as, in memory.
+    pub sites: SiteIndex,
 }

@@ -114,6 +114,7 @@ async fn insert(
         .await?;
     }
     txn.commit().await?;
+    super::changes::OUTBOX.sites(new.site_ids.iter().copied());
     Ok(model)
 }
 
@@ -138,7 +139,10 @@ async fn bump(
     active.modification_number = Set(model.modification_number + 1);
     active.modification_reason = Set(Some(reason.to_owned()));
     active.modified_at = Set(Utc::now());
-    Ok(active.update(db).await?)
+    let model = active.update(db).await?;
+    // Which sites hold the event would take a query; modifications are rare.
+    super::changes::OUTBOX.all();
+    Ok(model)
 }
 
 /// Replaces an event's signals (a modification: the number goes up by one).
@@ -253,6 +257,31 @@ pub async fn for_site(
     }
     visible.sort_by_key(|e| (e.event.dtstart, e.event.id));
     Ok(visible)
+}
+
+/// When the next event not yet delivered to the site (in its current
+/// version) reaches its notification time, if one is still to come. Until
+/// then, and without a write to its events, [`for_site`] cannot show the site
+/// anything it does not show now: an event only appears by reaching that time.
+pub async fn next_notification(
+    db: &DatabaseConnection,
+    site_id: i32,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
+    let rows = event_site::Entity::find()
+        .filter(event_site::Column::SiteId.eq(site_id))
+        .find_also_related(event::Entity)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(delivery, event)| event.map(|e| (delivery, e)))
+        .filter(|(delivery, event)| {
+            !event.cancelled && delivery.delivered_modification != Some(event.modification_number)
+        })
+        .map(|(_, event)| event.dtstart - TimeDelta::seconds(event.notification_secs))
+        .filter(|due| *due > now)
+        .min())
 }
 
 /// Event versions waiting for their site's next poll: not yet delivered in

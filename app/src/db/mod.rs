@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod changes;
 pub mod customers;
 pub mod entity;
 pub mod event_views;

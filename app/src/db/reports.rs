@@ -127,7 +127,7 @@ pub async fn create_request(
     new: NewRequest,
 ) -> Result<report_request::Model, DbErr> {
     let now = Utc::now();
-    report_request::ActiveModel {
+    let request = report_request::ActiveModel {
         site_id: Set(site_id),
         report_request_id: Set(super::sites::new_id("rr")),
         report_specifier_id: Set(new.report_specifier_id),
@@ -145,7 +145,9 @@ pub async fn create_request(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    super::changes::OUTBOX.site(site_id);
+    Ok(request)
 }
 
 /// The requests the VTN makes by default of what a site offers: every point
@@ -250,7 +252,12 @@ async fn set(
 
 /// Moves a request to a state.
 pub async fn set_state(db: &DatabaseConnection, id: i32, state: &str) -> Result<(), DbErr> {
-    set(db, id, report_request::Column::State, state).await
+    set(db, id, report_request::Column::State, state).await?;
+    if state == REQUESTED || state == CANCELLING {
+        // Something to send again; which site's would take a query.
+        super::changes::OUTBOX.all();
+    }
+    Ok(())
 }
 
 /// Records that a request (or its cancellation) was delivered.

@@ -154,6 +154,7 @@ pub async fn create(db: &DatabaseConnection, form: &SiteForm) -> Result<site::Mo
     .await?;
     set_programs(&txn, model.id, &form.program_ids).await?;
     txn.commit().await?;
+    super::changes::SITES.site(model.id);
     Ok(model)
 }
 
@@ -178,6 +179,8 @@ pub async fn update(
     let saved = active.update(&txn).await?;
     set_programs(&txn, id, &form.program_ids).await?;
     txn.commit().await?;
+    // The fingerprint may have changed: the server's site index must re-read it.
+    super::changes::SITES.site(id);
     Ok(Some(saved))
 }
 

@@ -1,9 +1,15 @@
 //! Sites: one VEN each, known by certificate fingerprint and VEN name.
+//!
+//! Every function here that changes a site's row (other than its last
+//! contact) reports it to [`changes::SITES`](super::changes::SITES): the
+//! server keeps sites in memory and relies on that to see the change.
 
+use super::changes;
 use super::entity::site;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
 };
 
 /// A random identifier with a prefix, e.g. `ven-3f2a…` (VEN and registration IDs).
@@ -21,7 +27,7 @@ pub async fn create(
     ven_name: &str,
     fingerprint: Option<&str>,
 ) -> Result<site::Model, DbErr> {
-    site::ActiveModel {
+    let site = site::ActiveModel {
         name: Set(name.to_owned()),
         ven_name: Set(ven_name.to_owned()),
         ven_id: Set(new_id("ven")),
@@ -32,7 +38,9 @@ pub async fn create(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    changes::SITES.site(site.id);
+    Ok(site)
 }
 
 /// The site whose VEN certificate has this fingerprint.
@@ -46,7 +54,8 @@ pub async fn by_fingerprint(
         .await
 }
 
-fn token_hash(token: &str) -> String {
+/// How a URL token is stored (SHA-256, hex).
+pub fn token_hash(token: &str) -> String {
     use sha2::{Digest, Sha256};
     Sha256::digest(token.as_bytes())
         .iter()
@@ -67,6 +76,7 @@ pub async fn issue_token(db: &DatabaseConnection, id: i32) -> Result<String, DbE
         .filter(site::Column::Id.eq(id))
         .exec(db)
         .await?;
+    changes::SITES.site(id);
     Ok(token)
 }
 
@@ -80,6 +90,7 @@ pub async fn revoke_token(db: &DatabaseConnection, id: i32) -> Result<(), DbErr>
         .filter(site::Column::Id.eq(id))
         .exec(db)
         .await?;
+    changes::SITES.site(id);
     Ok(())
 }
 
@@ -113,6 +124,22 @@ pub async fn by_ven_id(
         .await
 }
 
+/// Up to `limit` sites with IDs above `after`, by ID (to read every site a
+/// page at a time).
+pub async fn page(
+    db: &DatabaseConnection,
+    after: i32,
+    limit: u64,
+) -> Result<Vec<site::Model>, DbErr> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    site::Entity::find()
+        .filter(site::Column::Id.gt(after))
+        .order_by_asc(site::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}
+
 /// The site by primary key.
 pub async fn get(db: &DatabaseConnection, id: i32) -> Result<Option<site::Model>, DbErr> {
     site::Entity::find_by_id(id).one(db).await
@@ -143,17 +170,23 @@ pub async fn push_sites(db: &DatabaseConnection) -> Result<Vec<site::Model>, DbE
         .await
 }
 
-/// Records that the VEN was heard from.
-pub async fn touch(db: &DatabaseConnection, id: i32, at: DateTime<Utc>) -> Result<(), DbErr> {
-    site::Entity::update_many()
-        .col_expr(
-            site::Column::LastContact,
-            sea_orm::sea_query::Expr::value(at),
-        )
-        .filter(site::Column::Id.eq(id))
-        .exec(db)
-        .await?;
-    Ok(())
+/// Records when VENs were heard from, in one transaction.
+pub async fn touch_many(
+    db: &DatabaseConnection,
+    contacts: &[(i32, DateTime<Utc>)],
+) -> Result<(), DbErr> {
+    let txn = db.begin().await?;
+    for (id, at) in contacts {
+        site::Entity::update_many()
+            .col_expr(
+                site::Column::LastContact,
+                sea_orm::sea_query::Expr::value(*at),
+            )
+            .filter(site::Column::Id.eq(*id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await
 }
 
 /// What a VEN declared when registering.
@@ -192,7 +225,9 @@ pub async fn register(
     active.report_only = Set(Some(registration.report_only));
     active.xml_signature = Set(Some(registration.xml_signature));
     active.registered_at = Set(Some(Utc::now()));
-    active.update(db).await
+    let site = active.update(db).await?;
+    changes::SITES.site(site.id);
+    Ok(site)
 }
 
 /// Whether to send the poll frequency at registration (see the field's doc).
@@ -205,6 +240,7 @@ pub async fn set_send_poll_freq(db: &DatabaseConnection, id: i32, send: bool) ->
         .filter(site::Column::Id.eq(id))
         .exec(db)
         .await?;
+    changes::SITES.site(id);
     Ok(())
 }
 
@@ -216,5 +252,7 @@ pub async fn cancel_registration(
     let mut active: site::ActiveModel = site.clone().into();
     active.registration_id = Set(None);
     active.registered_at = Set(None);
-    active.update(db).await
+    let site = active.update(db).await?;
+    changes::SITES.site(site.id);
+    Ok(site)
 }

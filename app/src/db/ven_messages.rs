@@ -21,7 +21,7 @@ pub async fn queue(
     site_id: i32,
     kind: &str,
 ) -> Result<ven_message::Model, DbErr> {
-    ven_message::ActiveModel {
+    let message = ven_message::ActiveModel {
         site_id: Set(site_id),
         kind: Set(kind.to_owned()),
         created_at: Set(Utc::now()),
@@ -29,7 +29,9 @@ pub async fn queue(
         ..Default::default()
     }
     .insert(db)
-    .await
+    .await?;
+    super::changes::OUTBOX.site(site_id);
+    Ok(message)
 }
 
 /// The oldest undelivered message for a site.

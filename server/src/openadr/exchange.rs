@@ -4,9 +4,10 @@
 use super::Caller;
 use super::error::OadrError;
 use super::{event, opt, poll, register, report};
+use crate::sites::Key;
 use crate::state::AppState;
 use app::db::entity::site;
-use app::db::{message_log, sites};
+use app::db::message_log;
 use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -154,14 +155,7 @@ async fn handle(
 ) -> Result<Message, OadrError> {
     let site = identify(state, caller).await?;
     meta.site_id = Some(site.id);
-    // Last contact to the half minute: one write per VEN per 30 s, not per poll.
-    let now = chrono::Utc::now();
-    let stale = site
-        .last_contact
-        .is_none_or(|last| now - last > chrono::TimeDelta::seconds(30));
-    if stale && let Err(error) = sites::touch(&state.db, site.id, now).await {
-        tracing::warn!(%error, "could not record the VEN's last contact");
-    }
+    state.sites.contact(&site, chrono::Utc::now());
     let options = ReadOptions {
         mode: state.oadr.mode,
         ..ReadOptions::default()
@@ -248,7 +242,9 @@ async fn identify(state: &AppState, caller: Caller) -> Result<site::Model, OadrE
     match caller {
         Caller::Certificate(cert) => {
             let fingerprint = cert.fingerprint.to_string();
-            sites::by_fingerprint(&state.db, &fingerprint)
+            state
+                .sites
+                .find(&state.db, Key::Fingerprint(&fingerprint))
                 .await?
                 .ok_or_else(|| {
                     OadrError::new(
@@ -257,7 +253,9 @@ async fn identify(state: &AppState, caller: Caller) -> Result<site::Model, OadrE
                     )
                 })
         }
-        Caller::Token(token) => sites::by_token(&state.db, &token)
+        Caller::Token(token) => state
+            .sites
+            .find(&state.db, Key::Token(&token))
             .await?
             .ok_or_else(|| OadrError::new(464, "this URL token is not (or no longer) valid")),
         Caller::Anonymous => Err(OadrError::new(

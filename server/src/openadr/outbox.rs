@@ -34,7 +34,12 @@ enum Delivered {
 /// The next message for the site, if any.
 pub async fn next(state: &AppState, site: &site::Model) -> Result<Option<Outgoing>, DbErr> {
     let db = &state.db;
+    if state.sites.idle(site.id) {
+        return Ok(None);
+    }
+    let version = app::db::changes::OUTBOX.version();
     if !app::db::pending::maybe(db, site.id).await? {
+        state.sites.mark_idle(site.id, version, None);
         return Ok(None);
     }
     let now = chrono::Utc::now();
@@ -105,6 +110,11 @@ pub async fn next(state: &AppState, site: &site::Model) -> Result<Option<Outgoin
             delivered: Delivered::Report(request),
         }));
     }
+    // Something counted as pending but nothing is due: an event announced
+    // for later, or one that ended before this site heard of it. Nothing
+    // changes until the next announced event falls due (or a write).
+    let until = events::next_notification(db, site.id, now).await?;
+    state.sites.mark_idle(site.id, version, until);
     Ok(None)
 }
 

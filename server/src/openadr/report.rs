@@ -82,11 +82,14 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
                 reports::set_state(db, id, reports::RECEIVING).await?;
             }
             tracing::debug!(ven_id = %site.ven_id, readings = count, new, "report data stored");
-            // A cancellation the VEN has not seen yet rides along with the acknowledgement.
-            let cancel = match reports::next_unsent(db, site.id)
-                .await?
-                .filter(|r| r.state == reports::CANCELLING)
-            {
+            // A cancellation the VEN has not seen yet rides along with the
+            // acknowledgement (none when the site is known to be idle).
+            let unsent = if state.sites.idle(site.id) {
+                None
+            } else {
+                reports::next_unsent(db, site.id).await?
+            };
+            let cancel = match unsent.filter(|r| r.state == reports::CANCELLING) {
                 Some(request) => {
                     reports::mark_sent(db, &request).await?;
                     Some(cancel_message(&request, &site.ven_id))

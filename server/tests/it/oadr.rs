@@ -161,6 +161,12 @@ async fn a_ven_queries_registers_reregisters_and_cancels() {
         panic!()
     };
     assert_eq!(canceled.response.code, 200);
+    // Last contact is written in batches.
+    vtn.server
+        .sites
+        .flush_contacts(&vtn.server.db)
+        .await
+        .unwrap();
     let stored = app::db::sites::get(&vtn.server.db, site.id)
         .await
         .unwrap()
@@ -537,6 +543,118 @@ async fn reregistration_requests_wait_for_the_next_poll() {
     };
     assert_eq!(request.ven_id.as_str(), site.ven_id);
     assert_eq!(code(&post(&ven, "OadrPoll", poll()).await), 200);
+    vtn.server.shutdown().await;
+}
+
+/// Idle polls are answered from memory; whatever arrives after one must still
+/// go out on the next.
+#[tokio::test]
+async fn an_event_message_or_report_request_arriving_after_an_idle_poll_goes_out_on_the_next() {
+    let vtn = TestServer::start().await;
+    let (cert, site) = vtn.new_ven("v").await;
+    let ven = vtn.client(Some(&cert));
+    let db = &vtn.server.db;
+    let program = program_with(&vtn, site.id).await;
+    let poll = || Poll {
+        ven_id: site.ven_id.as_str().into(),
+    };
+    let idle = async || {
+        for _ in 0..2 {
+            let answer = post(&ven, "OadrPoll", poll()).await;
+            assert!(matches!(answer, Message::Response(_)), "idle: {answer:?}");
+        }
+    };
+
+    idle().await;
+    let event = events::create(
+        db,
+        &simple_event(program, site.id, TimeDelta::hours(1), &[1.0]),
+    )
+    .await
+    .unwrap();
+    let Message::DistributeEvent(d) = post(&ven, "OadrPoll", poll()).await else {
+        panic!("expected the new event")
+    };
+    assert_eq!(d.events[0].descriptor.modification_number, 0);
+
+    idle().await;
+    events::cancel(db, event.id).await.unwrap();
+    let Message::DistributeEvent(d) = post(&ven, "OadrPoll", poll()).await else {
+        panic!("expected the cancellation")
+    };
+    assert_eq!(d.events[0].descriptor.status, EventStatus::Cancelled);
+
+    idle().await;
+    ven_messages::queue(db, site.id, ven_messages::REREGISTER)
+        .await
+        .unwrap();
+    let answer = post(&ven, "OadrPoll", poll()).await;
+    assert!(
+        matches!(answer, Message::RequestReregistration(_)),
+        "expected the queued message: {answer:?}"
+    );
+
+    idle().await;
+    let request = app::db::reports::create_request(
+        db,
+        site.id,
+        app::db::reports::NewRequest {
+            report_specifier_id: "usage".into(),
+            report_name: "TELEMETRY_USAGE".into(),
+            granularity_secs: 60,
+            report_back_secs: 60,
+            interval_start: Utc::now(),
+            interval_secs: 3600,
+            rids: vec!["power".into()],
+            sent: false,
+        },
+    )
+    .await
+    .unwrap();
+    let answer = post(&ven, "OadrPoll", poll()).await;
+    assert!(
+        matches!(answer, Message::CreateReport(_)),
+        "expected the report request: {answer:?}"
+    );
+
+    idle().await;
+    app::db::reports::cancel(db, request.id).await.unwrap();
+    let answer = post(&ven, "OadrPoll", poll()).await;
+    assert!(
+        matches!(answer, Message::CancelReport(_)),
+        "expected the report cancellation: {answer:?}"
+    );
+    idle().await;
+    vtn.server.shutdown().await;
+}
+
+/// A site with an event announced for later polls idle until the event's
+/// notification time, then gets it.
+#[tokio::test]
+async fn an_event_goes_out_on_the_first_poll_after_its_notification_time() {
+    let vtn = TestServer::start().await;
+    let (cert, site) = vtn.new_ven("v").await;
+    let ven = vtn.client(Some(&cert));
+    let program = program_with(&vtn, site.id).await;
+    let poll = || Poll {
+        ven_id: site.ven_id.as_str().into(),
+    };
+    let mut event = simple_event(program, site.id, TimeDelta::seconds(5), &[1.0]);
+    event.notification_secs = 3;
+    events::create(&vtn.server.db, &event).await.unwrap();
+    for _ in 0..2 {
+        let answer = post(&ven, "OadrPoll", poll()).await;
+        assert!(
+            matches!(answer, Message::Response(_)),
+            "not yet: {answer:?}"
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let answer = post(&ven, "OadrPoll", poll()).await;
+    assert!(
+        matches!(answer, Message::DistributeEvent(_)),
+        "due now: {answer:?}"
+    );
     vtn.server.shutdown().await;
 }
 

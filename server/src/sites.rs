@@ -1,0 +1,442 @@
+//! The sites, in memory, for the requests of VENs: who is calling (by
+//! certificate fingerprint or URL token), whether the site has anything to
+//! receive, and when it was last heard from. An idle poll then needs no
+//! database at all.
+//!
+//! Staying correct: what is read from the database is kept with the version
+//! of [`app::db::changes`] taken before the read, and is used only while no
+//! write in this process has reported a newer change to that site, and for
+//! at most [`TRUST_FOR`] (writes by other processes, such as `ven-sim`
+//! provisioning or a future CLI, are not reported). An unknown fingerprint or
+//! token is always looked up in the database.
+//!
+//! Last contact is recorded here and written in batches by a background task
+//! ([`SiteIndex::flush_contacts`]); readers of the database's value flush
+//! first.
+
+use app::db::changes;
+use app::db::entity::site;
+use app::db::sites;
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::{DatabaseConnection, DbErr};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long what was read from the database is trusted without a change
+/// reported in this process.
+pub const TRUST_FOR: Duration = Duration::from_secs(30);
+
+/// Last contact is kept to this resolution: one database write per VEN per
+/// this period, not per poll.
+const CONTACT_RESOLUTION: TimeDelta = TimeDelta::seconds(30);
+
+/// How often recorded contacts are written.
+pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
+
+/// How a VEN identifies itself.
+#[derive(Debug, Clone, Copy)]
+pub enum Key<'a> {
+    /// Its certificate's fingerprint (OpenADR form).
+    Fingerprint(&'a str),
+    /// The token in its URL.
+    Token(&'a str),
+}
+
+/// The site index. Cheap to clone; clones share it.
+#[derive(Debug, Clone, Default)]
+pub struct SiteIndex {
+    inner: Arc<RwLock<Inner>>,
+    /// Contacts not yet written, by site.
+    contacts: Arc<Mutex<HashMap<i32, DateTime<Utc>>>>,
+    /// One flush at a time, so an older contact never overwrites a newer one.
+    flushing: Arc<tokio::sync::Mutex<()>>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    by_id: HashMap<i32, Entry>,
+    by_fingerprint: HashMap<String, i32>,
+    by_token_hash: HashMap<String, i32>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    site: site::Model,
+    /// `changes::SITES` version taken before the site was read.
+    version: u64,
+    loaded: Instant,
+    /// The site had nothing pending as of this `changes::OUTBOX` version.
+    idle: Option<Idle>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Idle {
+    version: u64,
+    checked: Instant,
+    /// When an event falls due, if one is announced.
+    until: Option<DateTime<Utc>>,
+}
+
+impl Entry {
+    fn fresh(&self) -> bool {
+        self.loaded.elapsed() < TRUST_FOR
+            && !changes::SITES.changed_since(self.site.id, self.version)
+    }
+
+    fn answers(&self, key: &Hashed<'_>) -> bool {
+        match key {
+            Hashed::Fingerprint(f) => self.site.fingerprint.as_deref() == Some(f),
+            Hashed::TokenHash(h) => self.site.token_hash.as_deref() == Some(h.as_str()),
+        }
+    }
+}
+
+/// A key as the index stores it (tokens only by their hash).
+enum Hashed<'a> {
+    Fingerprint(&'a str),
+    TokenHash(String),
+}
+
+impl Inner {
+    fn id(&self, key: &Hashed<'_>) -> Option<i32> {
+        match key {
+            Hashed::Fingerprint(f) => self.by_fingerprint.get(*f),
+            Hashed::TokenHash(h) => self.by_token_hash.get(h),
+        }
+        .copied()
+    }
+
+    fn insert(&mut self, mut site: site::Model, version: u64) {
+        if let Some(old) = self.by_id.remove(&site.id) {
+            // A contact not yet written is newer than the database's.
+            site.last_contact = site.last_contact.max(old.site.last_contact);
+            self.unmap(&old.site);
+        }
+        if let Some(f) = &site.fingerprint {
+            self.by_fingerprint.insert(f.clone(), site.id);
+        }
+        if let Some(h) = &site.token_hash {
+            self.by_token_hash.insert(h.clone(), site.id);
+        }
+        self.by_id.insert(
+            site.id,
+            Entry {
+                site,
+                version,
+                loaded: Instant::now(),
+                idle: None,
+            },
+        );
+    }
+
+    fn unmap(&mut self, site: &site::Model) {
+        if let Some(f) = &site.fingerprint
+            && self.by_fingerprint.get(f) == Some(&site.id)
+        {
+            self.by_fingerprint.remove(f);
+        }
+        if let Some(h) = &site.token_hash
+            && self.by_token_hash.get(h) == Some(&site.id)
+        {
+            self.by_token_hash.remove(h);
+        }
+    }
+
+    fn forget(&mut self, key: &Hashed<'_>) {
+        match key {
+            Hashed::Fingerprint(f) => self.by_fingerprint.remove(*f),
+            Hashed::TokenHash(h) => self.by_token_hash.remove(h),
+        };
+    }
+}
+
+impl SiteIndex {
+    /// Reads every site, a page at a time: reading 100,000 at once left
+    /// about 300 MiB of peak allocations in the process.
+    pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
+        const PAGE: u64 = 2_000;
+        let index = Self::default();
+        let version = changes::SITES.version();
+        let mut after = 0;
+        loop {
+            let page = sites::page(db, after, PAGE).await?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = last.id;
+            let mut inner = index.write();
+            for site in page {
+                inner.insert(site, version);
+            }
+        }
+        Ok(index)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
+        self.inner.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The site of this fingerprint or token, from memory when it can be
+    /// trusted, otherwise from the database.
+    pub async fn find(
+        &self,
+        db: &DatabaseConnection,
+        key: Key<'_>,
+    ) -> Result<Option<site::Model>, DbErr> {
+        let hashed = match key {
+            Key::Fingerprint(f) => Hashed::Fingerprint(f),
+            Key::Token(t) => Hashed::TokenHash(sites::token_hash(t)),
+        };
+        {
+            let inner = self.read();
+            if let Some(entry) = inner.id(&hashed).and_then(|id| inner.by_id.get(&id))
+                && entry.answers(&hashed)
+                && entry.fresh()
+            {
+                return Ok(Some(entry.site.clone()));
+            }
+        }
+        let version = changes::SITES.version();
+        let found = match key {
+            Key::Fingerprint(f) => sites::by_fingerprint(db, f).await?,
+            Key::Token(t) => sites::by_token(db, t).await?,
+        };
+        let mut inner = self.write();
+        match &found {
+            Some(site) => inner.insert(site.clone(), version),
+            None => inner.forget(&hashed),
+        }
+        Ok(found.map(|mut site| {
+            if let Some(entry) = inner.by_id.get(&site.id) {
+                site.last_contact = entry.site.last_contact;
+            }
+            site
+        }))
+    }
+
+    /// Whether the site is known to have nothing to receive now (see
+    /// [`Self::mark_idle`]).
+    pub fn idle(&self, site_id: i32) -> bool {
+        let inner = self.read();
+        inner
+            .by_id
+            .get(&site_id)
+            .and_then(|entry| entry.idle)
+            .is_some_and(|idle| {
+                idle.checked.elapsed() < TRUST_FOR
+                    && idle.until.is_none_or(|until| Utc::now() < until)
+                    && !changes::OUTBOX.changed_since(site_id, idle.version)
+            })
+    }
+
+    /// Records that the database had nothing for the site when read after
+    /// `changes::OUTBOX` was at `version`, and will have nothing new without a
+    /// write before `until` (an announced event's notification time).
+    pub fn mark_idle(&self, site_id: i32, version: u64, until: Option<DateTime<Utc>>) {
+        if let Some(entry) = self.write().by_id.get_mut(&site_id) {
+            entry.idle = Some(Idle {
+                version,
+                checked: Instant::now(),
+                until,
+            });
+        }
+    }
+
+    /// Records that the VEN was heard from at `now`, if its last contact is
+    /// older than the resolution kept.
+    pub fn contact(&self, site: &site::Model, now: DateTime<Utc>) {
+        let stale = |last: Option<DateTime<Utc>>| last.is_none_or(|l| now - l > CONTACT_RESOLUTION);
+        if !stale(site.last_contact) {
+            return;
+        }
+        {
+            let mut inner = self.write();
+            match inner.by_id.get_mut(&site.id) {
+                Some(entry) if !stale(entry.site.last_contact) => return,
+                Some(entry) => entry.site.last_contact = Some(now),
+                None => {}
+            }
+        }
+        self.contacts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(site.id, now);
+    }
+
+    /// Writes the contacts recorded so far.
+    pub async fn flush_contacts(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        let _one_at_a_time = self.flushing.lock().await;
+        let batch: Vec<(i32, DateTime<Utc>)> =
+            std::mem::take(&mut *self.contacts.lock().unwrap_or_else(PoisonError::into_inner))
+                .into_iter()
+                .collect();
+        if batch.is_empty() {
+            return Ok(());
+        }
+        sites::touch_many(db, &batch).await
+    }
+
+    /// Writes contacts every [`FLUSH_EVERY`] until `stop`, then once more.
+    pub async fn flush_contacts_until(
+        self,
+        db: DatabaseConnection,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        let mut every = tokio::time::interval(FLUSH_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let stopping = tokio::select! {
+                _ = every.tick() => false,
+                _ = stop.wait_for(|stop| *stop) => true,
+            };
+            if let Err(error) = self.flush_contacts(&db).await {
+                tracing::warn!(%error, "could not record the VENs' last contact");
+            }
+            if stopping {
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use migrations::{Migrator, MigratorTrait};
+
+    async fn database() -> DatabaseConnection {
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        db
+    }
+
+    #[tokio::test]
+    async fn sites_are_found_by_fingerprint_and_token_and_follow_every_change() {
+        let db = database().await;
+        let before = sites::create(&db, "a", "a", Some("AA:01")).await.unwrap();
+        let index = SiteIndex::load(&db).await.unwrap();
+        let found = index.find(&db, Key::Fingerprint("AA:01")).await.unwrap();
+        assert_eq!(found.map(|s| s.id), Some(before.id));
+        assert!(
+            index
+                .find(&db, Key::Fingerprint("BB:02"))
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        let after = sites::create(&db, "b", "b", Some("BB:02")).await.unwrap();
+        let found = index.find(&db, Key::Fingerprint("BB:02")).await.unwrap();
+        assert_eq!(found.map(|s| s.id), Some(after.id), "created after loading");
+
+        let token = sites::issue_token(&db, before.id).await.unwrap();
+        let found = index.find(&db, Key::Token(&token)).await.unwrap();
+        assert_eq!(found.map(|s| s.id), Some(before.id));
+        let newer = sites::issue_token(&db, before.id).await.unwrap();
+        assert!(
+            index.find(&db, Key::Token(&token)).await.unwrap().is_none(),
+            "replaced"
+        );
+        assert!(index.find(&db, Key::Token(&newer)).await.unwrap().is_some());
+        sites::revoke_token(&db, before.id).await.unwrap();
+        assert!(
+            index.find(&db, Key::Token(&newer)).await.unwrap().is_none(),
+            "revoked"
+        );
+
+        let site = index
+            .find(&db, Key::Fingerprint("AA:01"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(site.registration_id, None);
+        let registration = sites::Registration {
+            profile_name: "2.0b".into(),
+            transport_name: "simpleHttp".into(),
+            transport_address: None,
+            http_pull_model: Some(true),
+            report_only: false,
+            xml_signature: false,
+        };
+        let registered = sites::register(&db, &site, registration).await.unwrap();
+        let site = index
+            .find(&db, Key::Fingerprint("AA:01"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(site.registration_id, registered.registration_id);
+        sites::cancel_registration(&db, &site).await.unwrap();
+        let site = index
+            .find(&db, Key::Fingerprint("AA:01"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(site.registration_id, None, "cancelled");
+    }
+
+    #[tokio::test]
+    async fn an_idle_mark_is_dropped_by_anything_that_may_give_the_site_something() {
+        let db = database().await;
+        let site = sites::create(&db, "a", "a", Some("AA:03")).await.unwrap();
+        let index = SiteIndex::load(&db).await.unwrap();
+        assert!(!index.idle(site.id), "unknown until checked");
+        index.mark_idle(site.id, changes::OUTBOX.version(), None);
+        assert!(index.idle(site.id));
+        app::db::ven_messages::queue(&db, site.id, app::db::ven_messages::REREGISTER)
+            .await
+            .unwrap();
+        assert!(!index.idle(site.id));
+
+        let stale = changes::OUTBOX.version();
+        changes::OUTBOX.all();
+        index.mark_idle(site.id, stale, None);
+        assert!(!index.idle(site.id), "a change after the check was read");
+
+        index.mark_idle(site.id, changes::OUTBOX.version(), Some(Utc::now()));
+        assert!(!index.idle(site.id), "an event fell due");
+    }
+
+    #[tokio::test]
+    async fn contacts_are_written_in_one_batch_at_half_minute_resolution() {
+        let db = database().await;
+        sites::create(&db, "a", "a", Some("AA:04")).await.unwrap();
+        let index = SiteIndex::load(&db).await.unwrap();
+        let now = Utc::now();
+        let site = index
+            .find(&db, Key::Fingerprint("AA:04"))
+            .await
+            .unwrap()
+            .unwrap();
+        index.contact(&site, now);
+        let site = index
+            .find(&db, Key::Fingerprint("AA:04"))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(site.last_contact, Some(now), "seen at once in memory");
+        index.contact(&site, now + TimeDelta::seconds(5));
+        assert_eq!(
+            sites::get(&db, site.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .last_contact,
+            None
+        );
+        index.flush_contacts(&db).await.unwrap();
+        let stored = sites::get(&db, site.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .last_contact;
+        assert_eq!(
+            stored.map(|t| t.timestamp_millis()),
+            Some(now.timestamp_millis())
+        );
+    }
+}
