@@ -88,9 +88,13 @@ pub mod ssr {
 
     /// The session token from the request's cookies, if any.
     pub fn session_token() -> Option<String> {
-        let parts = use_context::<Parts>()?;
-        parts
-            .headers
+        session_token_in(&use_context::<Parts>()?.headers)
+    }
+
+    /// The session token in these request headers' cookies, if any (also
+    /// for plain axum handlers such as downloads).
+    pub fn session_token_in(headers: &axum::http::HeaderMap) -> Option<String> {
+        headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())

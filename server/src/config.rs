@@ -32,6 +32,48 @@ pub enum Command {
     /// Manage bearer tokens of the management API.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Create and list sites, for scripting.
+    #[command(subcommand)]
+    Site(SiteCommand),
+    /// Write data out.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+/// `vtn site …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum SiteCommand {
+    /// Create a site; prints its ID and the VEN ID assigned.
+    Create {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// The VEN's name (permanent, no spaces).
+        #[arg(long)]
+        ven_name: String,
+        /// The VEN certificate's fingerprint (10 hex pairs).
+        #[arg(long)]
+        fingerprint: Option<String>,
+        /// Program IDs to enrol the site in (repeatable).
+        #[arg(long = "program")]
+        programs: Vec<i32>,
+    },
+    /// List sites: ID, VEN name, VEN ID, fingerprint, registered.
+    List,
+}
+
+/// `vtn export …`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ExportCommand {
+    /// An event's telemetry as CSV on standard output (site, time, baseline kW, measured kW).
+    Telemetry {
+        /// The event's ID (the number in its page's URL).
+        #[arg(long)]
+        event: i32,
+        /// CSV (the only format; accepted for clarity in scripts).
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 /// `vtn token …`.

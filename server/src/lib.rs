@@ -1,8 +1,12 @@
 //! The VTN server as a library: `main.rs` and the integration tests both call
 //! [`start`].
+// The operator app's views are deeply nested types; the default limit (128)
+// is too low for laying out their futures.
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod config;
+pub mod data_cli;
 pub mod db;
 pub mod export;
 pub mod health;

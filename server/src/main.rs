@@ -29,6 +29,16 @@ async fn main() -> Result<()> {
             server::db::migrate(&db).await?;
             server::tokens_cli::run(&db, command).await?;
         }
+        Command::Site(command) => {
+            let db = server::db::connect(&cli.config.database_url).await?;
+            server::db::migrate(&db).await?;
+            server::data_cli::site(&db, command).await?;
+        }
+        Command::Export(command) => {
+            let db = server::db::connect(&cli.config.database_url).await?;
+            server::db::migrate(&db).await?;
+            server::data_cli::export(&db, command).await?;
+        }
         Command::Serve => {
             let server = server::start(cli.config).await?;
             print_banner(&server);

@@ -1,11 +1,11 @@
 //! The signed-in operator for plain axum handlers (downloads), from the same
 //! session cookie the app's server functions use.
 
-use app::auth::COOKIE;
+use app::auth::ssr::session_token_in;
 use app::db::sessions;
 use app::models::SessionUser;
 use axum::extract::{FromRef, FromRequestParts};
-use axum::http::{StatusCode, header, request::Parts};
+use axum::http::{StatusCode, request::Parts};
 use axum::response::{IntoResponse, Response};
 use sea_orm::DatabaseConnection;
 
@@ -33,18 +33,6 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn token(parts: &Parts) -> Option<String> {
-    parts
-        .headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_owned())
-}
-
 impl<S> FromRequestParts<S> for Operator
 where
     S: Send + Sync,
@@ -54,7 +42,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Refusal> {
         let db = DatabaseConnection::from_ref(state);
-        let token = token(parts).ok_or(Refusal::SignIn)?;
+        let token = session_token_in(&parts.headers).ok_or(Refusal::SignIn)?;
         let model = sessions::user(&db, &token)
             .await
             .map_err(|error| {

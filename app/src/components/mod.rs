@@ -3,11 +3,13 @@
 mod chart;
 mod layout;
 mod live;
+mod params;
 mod time;
 
 pub use chart::ChartView;
 pub use layout::{Editors, Layout};
 pub use live::refresh_every;
+pub use params::{LevelOptions, route_id};
 pub use time::{Time, duration_text, to_utc};
 
 use crate::AppError;

@@ -1,8 +1,8 @@
-use crate::components::{Badge, Editors, ErrorBox, action_error};
+use crate::components::{Badge, Editors, ErrorBox, action_error, route_id};
 use crate::functions::customers::{SaveCustomer, get_customer, list_customers};
 use crate::models::customer::{Customer, CustomerForm};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// All customers, and the form to add one.
 #[component]
@@ -117,14 +117,7 @@ fn CustomerEditor(
 /// One customer: details, its sites, Create New Site.
 #[component]
 pub fn CustomerPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let data = Resource::new(id, get_customer);
     let editing = RwSignal::new(false);
     view! {

@@ -1,24 +1,17 @@
 use super::event_new::parse_prices;
 use crate::components::{
-    Badge, ChartView, Editors, ErrorBox, Time, action_error, duration_text, refresh_every,
+    Badge, ChartView, Editors, ErrorBox, LevelOptions, Time, action_error, duration_text,
+    refresh_every, route_id,
 };
 use crate::functions::events::{CancelEvent, ModifyEvent, get_event};
 use crate::functions::telemetry::site_chart;
 use crate::models::event::{EventDetail, EventStatus, Interval, Signal};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// One event: per-site delivery and answers (live), Modify, Cancel, charts.
 #[component]
 pub fn EventPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let event = Resource::new(id, get_event);
     refresh_every(2, move || event.refetch());
     view! {
@@ -181,10 +174,7 @@ fn Modify(
                 view! {
                     <label>"SIMPLE level"
                         <select bind:value=text>
-                            <option value="0">"0 — normal"</option>
-                            <option value="1">"1 — moderate"</option>
-                            <option value="2">"2 — high"</option>
-                            <option value="3">"3 — special"</option>
+                            <LevelOptions />
                         </select>
                     </label>
                 }.into_any()

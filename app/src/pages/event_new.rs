@@ -1,4 +1,4 @@
-use crate::components::{ErrorBox, action_error, to_utc};
+use crate::components::{ErrorBox, LevelOptions, action_error, to_utc};
 use crate::functions::events::CreateEvent;
 use crate::functions::programs::list_programs;
 use crate::models::event::{Interval, NewEvent, Signal};
@@ -220,10 +220,7 @@ fn EventForm(programs: Vec<Program>) -> impl IntoView {
                         <label>
                             "Level"
                             <select bind:value=level>
-                                <option value="0">"0 — normal"</option>
-                                <option value="1">"1 — moderate"</option>
-                                <option value="2">"2 — high"</option>
-                                <option value="3">"3 — special"</option>
+                                <LevelOptions />
                             </select>
                         </label>
                         <label>"Duration (minutes)" <input type="number" min="1" bind:value=duration /></label>

@@ -1,24 +1,18 @@
 use super::overview::EventTable;
-use crate::components::{Badge, ChartView, Editors, ErrorBox, Time, action_error, refresh_every};
+use crate::components::{
+    Badge, ChartView, Editors, ErrorBox, Time, action_error, refresh_every, route_id,
+};
 use crate::functions::events::list_events;
 use crate::functions::sites::{RegistrationAction, get_site, site_log};
 use crate::functions::telemetry::site_chart;
 use crate::models::event::EventFilter;
 use crate::models::site::{LoggedExchange, SiteDetail};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 /// Everything about one site and its VEN, live.
 #[component]
 pub fn SitePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| s.parse::<i32>().ok())
-            .unwrap_or(0)
-    };
+    let id = route_id();
     let site = Resource::new(id, get_site);
     refresh_every(5, move || site.refetch());
     view! {

@@ -2,6 +2,7 @@
 //! SQLite file and a generated PKI, spoken to over real TLS.
 
 mod api;
+mod cli;
 mod common;
 mod gateway;
 mod http;
