@@ -14,37 +14,24 @@ async fn main() -> Result<()> {
         .init();
 
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Migrate => {
-            let db = server::db::connect(&cli.config.database_url).await?;
-            server::db::migrate(&db).await?;
-            println!("migrations applied");
-        }
-        Command::User(command) => {
-            let db = server::db::connect(&cli.config.database_url).await?;
-            server::db::migrate(&db).await?;
-            server::users_cli::run(&db, command).await?;
-        }
-        Command::Token(command) => {
-            let db = server::db::connect(&cli.config.database_url).await?;
-            server::db::migrate(&db).await?;
-            server::tokens_cli::run(&db, command).await?;
-        }
-        Command::Site(command) => {
-            let db = server::db::connect(&cli.config.database_url).await?;
-            server::db::migrate(&db).await?;
-            server::data_cli::site(&db, command).await?;
-        }
-        Command::Export(command) => {
-            let db = server::db::connect(&cli.config.database_url).await?;
-            server::db::migrate(&db).await?;
-            server::data_cli::export(&db, command).await?;
-        }
         Command::Serve => {
             let server = server::start(cli.config).await?;
             print_banner(&server);
             shutdown_signal().await;
             tracing::info!("shutting down: draining in-flight requests");
             server.shutdown().await;
+        }
+        // Every other command works on the database, migrated first.
+        command => {
+            let db = server::db::connect(&cli.config.database_url).await?;
+            server::db::migrate(&db).await?;
+            match command {
+                Command::Serve | Command::Migrate => println!("migrations applied"),
+                Command::User(command) => server::users_cli::run(&db, command).await?,
+                Command::Token(command) => server::tokens_cli::run(&db, command).await?,
+                Command::Site(command) => server::data_cli::site(&db, command).await?,
+                Command::Export(command) => server::data_cli::export(&db, command).await?,
+            }
         }
     }
     Ok(())
