@@ -2,6 +2,7 @@
 //! RFC 7807 errors. Routes are listed in `routes.rs` with the others.
 
 pub mod auth;
+pub mod catalog;
 pub mod events;
 pub mod problem;
 pub mod sites;

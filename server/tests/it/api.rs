@@ -164,6 +164,12 @@ async fn an_integration_sends_an_event_in_one_call_retries_safely_and_cancels_it
     )
     .await;
     assert_eq!(json(&listed)["total"], 1, "{}", listed.body);
+    let programs = call(&vtn, "GET", "/api/v1/programs", Some(&operator), None, &[]).await;
+    assert_eq!(json(&programs)[0]["market_context"], "http://u/peak");
+    assert_eq!(json(&programs)[0]["sites"][0][1], site.name.as_str());
+    let customers = call(&vtn, "GET", "/api/v1/customers", Some(&operator), None, &[]).await;
+    assert_eq!(customers.status, 200);
+    assert_eq!(json(&customers), json!([]));
     let wrong_filter = call(
         &vtn,
         "GET",
