@@ -18,6 +18,37 @@ pub struct Signal {
     pub intervals: Vec<Interval>,
 }
 
+impl Signal {
+    /// A SIMPLE signal at one `level` (0–3) for `duration_secs`.
+    pub fn simple(duration_secs: i64, level: f64) -> Self {
+        Self {
+            name: "SIMPLE".into(),
+            signal_type: "level".into(),
+            id: "simple".into(),
+            intervals: vec![Interval {
+                duration_secs,
+                value: level,
+            }],
+        }
+    }
+
+    /// An ELECTRICITY_PRICE signal of one price per hour.
+    pub fn hourly_prices(prices: &[f64]) -> Self {
+        Self {
+            name: "ELECTRICITY_PRICE".into(),
+            signal_type: "price".into(),
+            id: "price".into(),
+            intervals: prices
+                .iter()
+                .map(|value| Interval {
+                    duration_secs: 3600,
+                    value: *value,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// An interval of a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Interval {
@@ -134,15 +165,7 @@ impl NewEvent {
             site_ids,
             dtstart,
             notification_secs: 86_400,
-            signals: vec![Signal {
-                name: "SIMPLE".into(),
-                signal_type: "level".into(),
-                id: "simple".into(),
-                intervals: vec![Interval {
-                    duration_secs,
-                    value: level,
-                }],
-            }],
+            signals: vec![Signal::simple(duration_secs, level)],
             ramp_up_secs: None,
             recovery_secs: None,
             start_after_secs: None,
@@ -257,12 +280,14 @@ impl EventFilter {
         EventFilter::Cancelled,
     ];
 
+    /// The filter named `name`, if it is one.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|f| f.as_str() == name)
+    }
+
     /// The filter named `name` (unknown names show everything).
     pub fn parse(name: &str) -> Self {
-        Self::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name)
-            .unwrap_or(EventFilter::All)
+        Self::from_name(name).unwrap_or(EventFilter::All)
     }
 }
 

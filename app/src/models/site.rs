@@ -58,6 +58,9 @@ impl SiteForm {
         if ven_name.chars().any(char::is_whitespace) {
             return Err("the VEN name cannot contain spaces".into());
         }
+        if self.customer_id <= 0 {
+            return Err("choose the site's customer".into());
+        }
         let fingerprint = normalize_fingerprint(&self.fingerprint)?;
         let mut program_ids = self.program_ids;
         program_ids.sort_unstable();
@@ -206,13 +209,20 @@ mod tests {
     }
 
     #[test]
-    fn a_site_needs_names_without_spaces_in_the_ven_name() {
+    fn a_site_needs_a_customer_and_names_without_spaces_in_the_ven_name() {
         let form = SiteForm {
+            customer_id: 1,
             name: " Depot ".into(),
             ven_name: "ven 1".into(),
             ..Default::default()
         };
         assert!(form.clone().validated().unwrap_err().contains("spaces"));
+        let orphan = SiteForm {
+            customer_id: 0,
+            ven_name: "ven-1".into(),
+            ..form.clone()
+        };
+        assert!(orphan.validated().unwrap_err().contains("customer"));
         let ok = SiteForm {
             ven_name: "ven-1".into(),
             program_ids: vec![2, 1, 2],

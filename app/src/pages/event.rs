@@ -5,7 +5,7 @@ use crate::components::{
 };
 use crate::functions::events::{CancelEvent, ModifyEvent, get_event};
 use crate::functions::telemetry::site_chart;
-use crate::models::event::{EventDetail, EventStatus, Interval, Signal};
+use crate::models::event::{EventDetail, EventStatus, Signal};
 use leptos::prelude::*;
 
 /// One event: per-site delivery and answers (live), Modify, Cancel, charts.
@@ -142,24 +142,21 @@ fn Modify(
             Ok(values) => values,
             Err(message) => return local_error.set(Some(message)),
         };
+        // A modification changes values, not the event's shape: one value per
+        // interval, each interval keeping its length.
         let signal = base.with_value(|sig| {
-            let mut sig = sig.clone();
-            sig.intervals = if simple {
-                vec![Interval {
-                    duration_secs: sig.intervals[0].duration_secs,
-                    value: values[0],
-                }]
-            } else {
-                values
-                    .iter()
-                    .map(|v| Interval {
-                        duration_secs: 3600,
-                        value: *v,
-                    })
-                    .collect()
-            };
-            sig
+            (values.len() == sig.intervals.len()).then(|| {
+                let mut sig = sig.clone();
+                for (interval, value) in sig.intervals.iter_mut().zip(&values) {
+                    interval.value = *value;
+                }
+                sig
+            })
         });
+        let Some(signal) = signal else {
+            let count = base.with_value(|sig| sig.intervals.len());
+            return local_error.set(Some(format!("give {count} values, one per interval")));
+        };
         local_error.set(None);
         modify.dispatch(ModifyEvent {
             id,
@@ -179,7 +176,7 @@ fn Modify(
                     </label>
                 }.into_any()
             } else {
-                view! { <label>"Hourly values, one per line" <textarea bind:value=text rows="6"></textarea></label> }.into_any()
+                view! { <label>"Values, one per interval, one per line" <textarea bind:value=text rows="6"></textarea></label> }.into_any()
             }}
             <label>"Reason (sent to VENs as the modification reason)" <input type="text" bind:value=reason /></label>
             <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>

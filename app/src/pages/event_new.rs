@@ -1,7 +1,7 @@
 use crate::components::{ErrorBox, LevelOptions, action_error, to_utc};
 use crate::functions::events::CreateEvent;
 use crate::functions::programs::list_programs;
-use crate::models::event::{Interval, NewEvent, Signal};
+use crate::models::event::{NewEvent, Signal};
 use crate::models::program::Program;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -109,28 +109,9 @@ fn EventForm(programs: Vec<Program>) -> impl IntoView {
             if minutes == 0 {
                 return Err("the event needs a duration".into());
             }
-            Signal {
-                name: "SIMPLE".into(),
-                signal_type: "level".into(),
-                id: "simple".into(),
-                intervals: vec![Interval {
-                    duration_secs: minutes * 60,
-                    value: level.get().parse().unwrap_or(1.0),
-                }],
-            }
+            Signal::simple(minutes * 60, level.get().parse().unwrap_or(1.0))
         } else {
-            Signal {
-                name: "ELECTRICITY_PRICE".into(),
-                signal_type: "price".into(),
-                id: "price".into(),
-                intervals: parse_prices(&prices.get())?
-                    .into_iter()
-                    .map(|value| Interval {
-                        duration_secs: 3600,
-                        value,
-                    })
-                    .collect(),
-            }
+            Signal::hourly_prices(&parse_prices(&prices.get())?)
         };
         let priority = match priority.get().trim() {
             "" => None,

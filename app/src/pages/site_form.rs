@@ -106,9 +106,6 @@ fn SiteEditor(
             program_ids: chosen.get(),
         };
         match form.validated() {
-            Ok(form) if form.customer_id == 0 => {
-                local_error.set(Some("choose the site's customer".into()))
-            }
             Ok(form) => {
                 local_error.set(None);
                 save.dispatch(SaveSite { id, form });

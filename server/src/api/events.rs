@@ -5,7 +5,7 @@ use super::auth::Client;
 use super::problem::Problem;
 use app::db::{event_views, events, programs, sites};
 use app::models::Role;
-use app::models::event::{EventDetail, EventFilter, EventPage, Interval, NewEvent, Signal};
+use app::models::event::{EventDetail, EventFilter, EventPage, NewEvent, Signal};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -34,14 +34,11 @@ pub async fn list(
 ) -> Result<Json<EventPage>, Problem> {
     let filter = match query.status.as_deref() {
         None => EventFilter::All,
-        Some(name) => EventFilter::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name)
-            .ok_or_else(|| {
-                Problem::invalid(format!(
-                    "status {name:?} is not one of all, scheduled, active, completed, cancelled"
-                ))
-            })?,
+        Some(name) => EventFilter::from_name(name).ok_or_else(|| {
+            Problem::invalid(format!(
+                "status {name:?} is not one of all, scheduled, active, completed, cancelled"
+            ))
+        })?,
     };
     let per_page = query.per_page.unwrap_or(20).clamp(1, MAX_PER_PAGE);
     let page = event_views::list(
@@ -159,27 +156,8 @@ pub async fn send(
         .await?
         .ok_or_else(|| Problem::invalid(format!("site {} is in no DR program", site.name)))?;
     let signal = match (request.level, &request.prices, request.duration_secs) {
-        (Some(level), None, Some(duration_secs)) => Signal {
-            name: "SIMPLE".into(),
-            signal_type: "level".into(),
-            id: "simple".into(),
-            intervals: vec![Interval {
-                duration_secs,
-                value: level,
-            }],
-        },
-        (None, Some(prices), None) => Signal {
-            name: "ELECTRICITY_PRICE".into(),
-            signal_type: "price".into(),
-            id: "price".into(),
-            intervals: prices
-                .iter()
-                .map(|value| Interval {
-                    duration_secs: 3600,
-                    value: *value,
-                })
-                .collect(),
-        },
+        (Some(level), None, Some(duration_secs)) => Signal::simple(duration_secs, level),
+        (None, Some(prices), None) => Signal::hourly_prices(prices),
         _ => {
             return Err(Problem::invalid(
                 "give either level with duration_secs, or prices (one per hour) without duration_secs",
