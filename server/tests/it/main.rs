@@ -6,6 +6,7 @@ mod cli;
 mod common;
 mod gateway;
 mod http;
+mod idle;
 mod interop;
 mod oadr;
 mod push;
