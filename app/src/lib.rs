@@ -14,6 +14,8 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod pki;
+#[cfg(feature = "ssr")]
 mod throttle;
 
 use leptos::prelude::*;
@@ -70,6 +72,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sites/:id/edit") view=pages::SiteFormPage />
                         <Route path=path!("/programs") view=pages::ProgramsPage />
                         <Route path=path!("/audit") view=pages::AuditPage />
+                        <Route path=path!("/certificates") view=pages::CertificatesPage />
+                        <Route path=path!("/users") view=pages::UsersPage />
                         <Route path=path!("/events") view=pages::EventsPage />
                         <Route path=path!("/events/new") view=pages::NewEventPage />
                         <Route path=path!("/events/:id") view=pages::EventPage />

@@ -12,6 +12,7 @@ mod m20261123_000006_index_site_lookups;
 mod m20261123_000007_create_customers;
 mod m20261123_000008_create_api_tokens;
 mod m20261123_000009_create_audit_log;
+mod m20261130_000010_create_ven_certificates;
 
 /// All migrations of the VTN, oldest first.
 #[derive(Debug)]
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_create_customers::Migration),
             Box::new(m20261123_000008_create_api_tokens::Migration),
             Box::new(m20261123_000009_create_audit_log::Migration),
+            Box::new(m20261130_000010_create_ven_certificates::Migration),
         ]
     }
 }

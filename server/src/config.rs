@@ -38,6 +38,56 @@ pub enum Command {
     /// Write data out.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// The VEN client CA and the VEN certificates it issues.
+    #[command(subcommand)]
+    Pki(PkiCommand),
+}
+
+/// `vtn pki …`. The VEN CA is the one the server uses: `--ven-ca` and
+/// `--ven-ca-key`, or the development PKI's in `--dev-pki-dir`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum PkiCommand {
+    /// Create a new VEN client CA (ECDSA P-256, ten years) where the server
+    /// looks for it; refused if one is there.
+    Init {
+        /// The CA's common name.
+        #[arg(long, default_value = "OpenADR VTN VEN CA")]
+        name: String,
+    },
+    /// Install an existing VEN client CA (certificate and its private key,
+    /// PEM) where the server looks for it.
+    Import {
+        /// The CA certificate (PEM).
+        #[arg(long)]
+        cert: PathBuf,
+        /// The CA's private key (PEM, PKCS#8).
+        #[arg(long)]
+        key: PathBuf,
+        /// Replace the CA that is there (certificates it issued stop working).
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Issue a VEN certificate for a site and bind the site to it; writes
+    /// NAME.pem, NAME.key (0600) and NAME-chain.pem into --out.
+    Issue {
+        /// The site's ID (see `vtn site list`).
+        #[arg(long)]
+        site: i32,
+        /// ecdsa-p256 or rsa-2048.
+        #[arg(long, default_value = "ecdsa-p256")]
+        key_type: app::models::certificate::KeyType,
+        /// Directory to write the files into.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+    /// Revoke a certificate by its ID (see `vtn pki list`); the running
+    /// server refuses it within seconds.
+    Revoke {
+        /// The certificate's ID.
+        id: i32,
+    },
+    /// List issued certificates: ID, VEN name, fingerprint, key, expiry, state.
+    List,
 }
 
 /// `vtn site …`.
@@ -110,6 +160,12 @@ pub enum UserCommand {
         /// admin, operator or viewer.
         #[arg(long, default_value = "operator")]
         role: app::models::Role,
+    },
+    /// Set an account's password (from VTN_USER_PASSWORD or standard input);
+    /// its sessions end.
+    Passwd {
+        /// Login name.
+        username: String,
     },
     /// List accounts with their roles.
     List,
@@ -192,6 +248,11 @@ pub struct Config {
     #[arg(long, env = "VTN_VEN_CA", requires = "tls_cert", global = true)]
     pub ven_ca: Option<PathBuf>,
 
+    /// Private key (PEM) of the VEN CA, to issue VEN certificates (default:
+    /// the development PKI's). Keep it readable by the VTN's user only.
+    #[arg(long, env = "VTN_VEN_CA_KEY", requires = "ven_ca", global = true)]
+    pub ven_ca_key: Option<PathBuf>,
+
     /// Client certificate (PEM) the VTN presents when pushing to VENs.
     /// Without it (and no development PKI), push delivery is off.
     #[arg(long, env = "VTN_PUSH_CERT", requires = "push_key", global = true)]
@@ -262,6 +323,25 @@ pub struct Config {
     /// Log filter, e.g. `info` or `server=debug,info`.
     #[arg(long, env = "VTN_LOG", default_value = "info", global = true)]
     pub log: String,
+}
+
+impl Config {
+    /// The VEN client CA: the configured one, else the development PKI's.
+    pub fn ven_ca(&self) -> app::pki::VenCa {
+        match &self.ven_ca {
+            Some(cert) => app::pki::VenCa {
+                cert: cert.clone(),
+                key: self.ven_ca_key.clone(),
+            },
+            None => {
+                let dev = crate::pki::DevPki::at(&self.dev_pki_dir);
+                app::pki::VenCa {
+                    cert: dev.ven_ca,
+                    key: Some(dev.ven_ca_key),
+                }
+            }
+        }
+    }
 }
 
 impl Cli {

@@ -15,7 +15,9 @@ pub mod metrics;
 pub mod middleware;
 pub mod openadr;
 pub mod pki;
+pub mod pki_cli;
 pub mod push;
+pub mod revocations;
 pub mod routes;
 pub mod serve;
 pub mod session;
@@ -99,6 +101,9 @@ pub async fn start(config: Config) -> Result<Server> {
             )
         }
     };
+    revocations::load(&db)
+        .await
+        .context("reading the revoked VEN certificates")?;
     let tls = TlsAcceptor::from(Arc::new(tls::server_config(&cert, &key, &ven_ca)?));
 
     let https = TcpListener::bind(config.listen)
@@ -146,6 +151,7 @@ pub async fn start(config: Config) -> Result<Server> {
         oadr: Arc::new(oadr),
         logbook: logbook.clone(),
         sites: site_index.clone(),
+        ven_ca: Arc::new(config.ven_ca()),
     };
     let push_state = state.clone();
     let app = routes::router(state, config.request_timeout);
@@ -158,6 +164,7 @@ pub async fn start(config: Config) -> Result<Server> {
             .clone()
             .flush_contacts_until(db.clone(), stop.clone()),
     );
+    listeners.spawn(revocations::refresh_until(db.clone(), stop.clone()));
     if let Some(pusher) = pusher(&config, dev_pki.as_ref(), &ven_ca)? {
         listeners.spawn(pusher.run(push_state, stop.clone()));
     }
@@ -201,10 +208,9 @@ fn pusher(
 /// so a VEN started with it can register right away.
 async fn ensure_demo_site(db: &sea_orm::DatabaseConnection, pki: &DevPki) -> Result<()> {
     let fingerprint = pki.demo_ven_fingerprint()?.to_string();
-    if app::db::sites::by_fingerprint(db, &fingerprint)
-        .await?
-        .is_none()
-    {
+    // Once made, the demo site is the operator's: it may have been given
+    // another certificate since.
+    if app::db::sites::by_ven_name(db, "demo-ven").await?.is_none() {
         let site = app::db::sites::create(db, "Demo site", "demo-ven", Some(&fingerprint)).await?;
         tracing::info!(ven_id = %site.ven_id, %fingerprint, "created the demo site for the demo VEN certificate");
     }

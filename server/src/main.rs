@@ -1,4 +1,4 @@
-//! `vtn`: serve (default), migrate, or manage users and API tokens. See `vtn --help`.
+//! `vtn`: serve (default), migrate, or manage users, API tokens, sites and certificates. See `vtn --help`.
 
 use anyhow::Result;
 use server::config::{Cli, Command};
@@ -31,6 +31,7 @@ async fn main() -> Result<()> {
                 Command::Token(command) => server::tokens_cli::run(&db, command).await?,
                 Command::Site(command) => server::data_cli::site(&db, command).await?,
                 Command::Export(command) => server::data_cli::export(&db, command).await?,
+                Command::Pki(command) => server::pki_cli::run(&db, &cli.config, command).await?,
             }
         }
     }

@@ -17,9 +17,11 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             .unwrap_or(chrono::TimeDelta::minutes(15)),
     };
     // Server functions and SSR read the database and settings from the Leptos context.
+    let ven_ca = app::pki::VenCa::clone(&state.ven_ca);
     let context = move || {
         provide_context(db.clone());
         provide_context(ui);
+        provide_context(ven_ca.clone());
     };
     let leptos = state.leptos.clone();
 
@@ -32,6 +34,15 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/api/v1/programs", get(api::catalog::programs))
         .route("/api/v1/sites", get(api::sites::list))
         .route("/api/v1/sites/{id}", get(api::sites::show))
+        .route(
+            "/api/v1/sites/{id}/certificates",
+            post(api::certificates::issue),
+        )
+        .route("/api/v1/certificates", get(api::certificates::list))
+        .route(
+            "/api/v1/certificates/{id}/revoke",
+            post(api::certificates::revoke),
+        )
         .route(
             "/api/v1/events",
             get(api::events::list).post(api::events::create),

@@ -24,4 +24,6 @@ pub struct AppState {
     pub logbook: Logbook,
     /// The sites VENs call as, in memory.
     pub sites: SiteIndex,
+    /// The VEN client CA, to issue VEN certificates.
+    pub ven_ca: Arc<app::pki::VenCa>,
 }

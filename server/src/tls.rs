@@ -1,12 +1,17 @@
 //! The rustls configuration: the server's certificate, and VEN client
 //! certificates verified against the VEN client CA but optional at the TLS
-//! layer, so that browsers without a certificate still reach the UI.
+//! layer, so that browsers without a certificate still reach the UI. A
+//! revoked VEN certificate fails the handshake.
 
 use anyhow::{Context, Result, bail};
 use openadr::Fingerprint;
 use rustls::RootCertStore;
+use rustls::client::danger::HandshakeSignatureValid;
+use rustls::pki_types::UnixTime;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::server::WebPkiClientVerifier;
+use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
+use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -60,10 +65,12 @@ pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::S
             .add(ca)
             .with_context(|| format!("adding the VEN CA from {}", ven_ca.display()))?;
     }
-    let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
-        .allow_unauthenticated()
-        .build()
-        .context("building the client certificate verifier")?;
+    let verifier = Arc::new(NotRevoked(
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+            .allow_unauthenticated()
+            .build()
+            .context("building the client certificate verifier")?,
+    ));
     let mut config = rustls::ServerConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .context("choosing TLS versions")?
@@ -77,7 +84,68 @@ pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::S
             )
         })?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    // A resumed session skips client certificate verification: a revoked VEN
+    // could come back on an old session. Every connection verifies in full.
+    config.session_storage = Arc::new(rustls::server::NoServerSessionStorage {});
+    config.send_tls13_tickets = 0;
     Ok(config)
+}
+
+/// Verifies client certificates with the VEN CA, then refuses the revoked
+/// ones ([`app::pki::revoked::REVOKED`]): the handshake fails, so a revoked
+/// VEN cannot open a connection from the moment it is revoked.
+#[derive(Debug)]
+struct NotRevoked(Arc<dyn ClientCertVerifier>);
+
+impl ClientCertVerifier for NotRevoked {
+    fn offer_client_auth(&self) -> bool {
+        self.0.offer_client_auth()
+    }
+
+    fn client_auth_mandatory(&self) -> bool {
+        self.0.client_auth_mandatory()
+    }
+
+    fn root_hint_subjects(&self) -> &[DistinguishedName] {
+        self.0.root_hint_subjects()
+    }
+
+    fn verify_client_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+    ) -> Result<ClientCertVerified, rustls::Error> {
+        let verified = self.0.verify_client_cert(end_entity, intermediates, now)?;
+        let fingerprint = Fingerprint::of_der(end_entity).to_string();
+        if app::pki::revoked::REVOKED.contains(&fingerprint) {
+            tracing::info!(%fingerprint, "revoked VEN certificate refused");
+            return Err(rustls::Error::InvalidCertificate(CertificateError::Revoked));
+        }
+        Ok(verified)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_verify_schemes()
+    }
 }
 
 /// The client configuration for pushing to VENs: the VTN's certificate, and

@@ -1,4 +1,4 @@
-//! `vtn user add|list`: accounts from the command line, for first set-up and
+//! `vtn user add|passwd|list`: accounts from the command line, for first set-up and
 //! scripts. Passwords never appear in arguments (they would show in `ps`).
 
 use crate::config::UserCommand;
@@ -27,6 +27,18 @@ pub async fn run(db: &DatabaseConnection, command: UserCommand) -> Result<()> {
                     println!("created {} ({role})", user.username);
                     let target = format!("user {} ({role})", user.username);
                     app::db::audit::record(db, "cli", "user.add", &target, "local").await;
+                }
+                Err(CreateUserError::Invalid(message)) => bail!("{message}"),
+                Err(CreateUserError::Db(error)) => return Err(error.into()),
+            }
+        }
+        UserCommand::Passwd { username } => {
+            let password = password()?;
+            match users::set_password(db, &username, &password).await {
+                Ok(()) => {
+                    println!("password of {username} changed; its sessions ended");
+                    let target = format!("user {username}");
+                    app::db::audit::record(db, "cli", "user.passwd", &target, "local").await;
                 }
                 Err(CreateUserError::Invalid(message)) => bail!("{message}"),
                 Err(CreateUserError::Db(error)) => return Err(error.into()),

@@ -56,6 +56,8 @@ pub fn Layout() -> impl IntoView {
                 <A href="/events">"DR events"</A>
                 <Editors min=Role::Admin>
                     <A href="/programs">"DR programs"</A>
+                    <A href="/certificates">"Certificates"</A>
+                    <A href="/users">"Users"</A>
                     <A href="/audit">"Audit log"</A>
                 </Editors>
             </nav>

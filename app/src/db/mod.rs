@@ -3,6 +3,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod certificates;
 pub mod changes;
 pub mod customers;
 pub mod entity;

@@ -50,6 +50,15 @@ pub async fn delete(db: &DatabaseConnection, token: &str) -> Result<(), DbErr> {
     Ok(())
 }
 
+/// Ends every session of a user (after a password or role change).
+pub async fn end_all_of(db: &impl sea_orm::ConnectionTrait, user_id: i32) -> Result<(), DbErr> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
 /// Removes expired sessions; returns how many.
 pub async fn purge_expired(db: &DatabaseConnection) -> Result<u64, DbErr> {
     let result = session::Entity::delete_many()

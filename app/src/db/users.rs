@@ -9,7 +9,7 @@ use argon2::{
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, Set,
+    QueryFilter, Set, TransactionTrait,
 };
 use std::sync::OnceLock;
 
@@ -44,6 +44,15 @@ fn password_matches(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
+fn check_password(password: &str) -> Result<(), CreateUserError> {
+    if password.chars().count() < 12 {
+        return Err(CreateUserError::Invalid(
+            "a password needs at least 12 characters".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Creates a user. Names are 1–64 visible characters; passwords at least 12.
 pub async fn create(
     db: &DatabaseConnection,
@@ -60,11 +69,7 @@ pub async fn create(
             "a username is 1 to 64 characters without spaces".into(),
         ));
     }
-    if password.chars().count() < 12 {
-        return Err(CreateUserError::Invalid(
-            "a password needs at least 12 characters".into(),
-        ));
-    }
+    check_password(password)?;
     if find_by_username(db, username).await?.is_some() {
         return Err(CreateUserError::Invalid(format!(
             "the username {username:?} is taken"
@@ -120,6 +125,63 @@ pub async fn authenticate(
         .await
         .unwrap_or(false);
     Ok(found.filter(|_| ok))
+}
+
+fn no_such_user(username: &str) -> CreateUserError {
+    CreateUserError::Invalid(format!("no user {username:?}"))
+}
+
+/// Sets a user's password and ends their sessions (whoever had it signed in
+/// must sign in again).
+pub async fn set_password(
+    db: &DatabaseConnection,
+    username: &str,
+    password: &str,
+) -> Result<(), CreateUserError> {
+    check_password(password)?;
+    let user = find_by_username(db, username.trim())
+        .await?
+        .ok_or_else(|| no_such_user(username))?;
+    let hash = blocking_hash(password.to_owned()).await;
+    let txn = db.begin().await?;
+    let mut active: user::ActiveModel = user.clone().into();
+    active.password_hash = Set(hash);
+    active.update(&txn).await?;
+    super::sessions::end_all_of(&txn, user.id).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Gives a user another role and ends their sessions. The last admin keeps
+/// the role, so that someone can always manage the VTN.
+pub async fn set_role(
+    db: &DatabaseConnection,
+    username: &str,
+    role: Role,
+) -> Result<(), CreateUserError> {
+    let user = find_by_username(db, username.trim())
+        .await?
+        .ok_or_else(|| no_such_user(username))?;
+    if user.role == Role::Admin.as_str() && role != Role::Admin {
+        let admins = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.as_str()))
+            .count(db)
+            .await?;
+        if admins <= 1 {
+            return Err(CreateUserError::Invalid(format!(
+                "{} is the last admin; make someone else admin first",
+                user.username
+            )));
+        }
+    }
+    let txn = db.begin().await?;
+    let id = user.id;
+    let mut active: user::ActiveModel = user.into();
+    active.role = Set(role.as_str().to_owned());
+    active.update(&txn).await?;
+    super::sessions::end_all_of(&txn, id).await?;
+    txn.commit().await?;
+    Ok(())
 }
 
 /// Every account by username.
@@ -217,6 +279,56 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(user.role, "operator");
+    }
+
+    #[tokio::test]
+    async fn a_new_password_works_ends_sessions_and_the_last_admin_stays_admin() {
+        let db = database().await;
+        let admin = create(&db, "root", "first long password", Role::Admin)
+            .await
+            .unwrap();
+        let session = crate::db::sessions::create(&db, admin.id).await.unwrap();
+        let short = set_password(&db, "root", "short").await.unwrap_err();
+        assert!(short.to_string().contains("at least 12"), "{short}");
+        set_password(&db, "root", "second long password")
+            .await
+            .unwrap();
+        assert!(
+            authenticate(&db, "root", "first long password")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            authenticate(&db, "root", "second long password")
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            crate::db::sessions::user(&db, &session)
+                .await
+                .unwrap()
+                .is_none(),
+            "signed out"
+        );
+        assert!(
+            set_password(&db, "ghost", "long enough password")
+                .await
+                .is_err()
+        );
+
+        let last = set_role(&db, "root", Role::Viewer).await.unwrap_err();
+        assert!(last.to_string().contains("last admin"), "{last}");
+        create(&db, "second", "long enough password", Role::Operator)
+            .await
+            .unwrap();
+        set_role(&db, "second", Role::Admin).await.unwrap();
+        set_role(&db, "root", Role::Viewer).await.unwrap();
+        assert_eq!(
+            find_by_username(&db, "root").await.unwrap().unwrap().role,
+            "viewer"
+        );
     }
 
     #[tokio::test]

@@ -1,7 +1,9 @@
 //! Server functions: what the pages ask of the server, one file per resource.
 //! Each checks the caller's role itself; hiding a button is not security.
 
+pub mod accounts;
 pub mod audit;
+pub mod certificates;
 pub mod customers;
 pub mod events;
 pub mod overview;

@@ -1,6 +1,8 @@
 //! Plain data shared by the server and the browser (serde + chrono only).
 
+pub mod account;
 pub mod audit;
+pub mod certificate;
 pub mod customer;
 pub mod event;
 pub mod program;

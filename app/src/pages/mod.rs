@@ -1,6 +1,7 @@
 //! The app's pages, one per file.
 
 mod audit;
+mod certificates;
 mod customers;
 mod event;
 mod event_new;
@@ -11,8 +12,10 @@ mod overview;
 mod programs;
 mod site;
 mod site_form;
+mod users;
 
 pub use audit::AuditPage;
+pub use certificates::CertificatesPage;
 pub use customers::{CustomerPage, CustomersPage};
 pub use event::EventPage;
 pub use event_new::NewEventPage;
@@ -23,3 +26,4 @@ pub use overview::OverviewPage;
 pub use programs::ProgramsPage;
 pub use site::SitePage;
 pub use site_form::SiteFormPage;
+pub use users::UsersPage;

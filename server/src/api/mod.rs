@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod certificates;
 pub mod events;
 pub mod problem;
 pub mod sites;

@@ -39,6 +39,11 @@ impl Problem {
         Self::new(StatusCode::NOT_FOUND, "Not Found", detail)
     }
 
+    /// 409: the VTN is not set up for this (e.g. no CA key to issue with).
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "Conflict", detail)
+    }
+
     /// 422: the request is well-formed but says something impossible.
     pub fn invalid(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "Invalid request", detail)
@@ -69,6 +74,17 @@ impl From<app::db::events::EventError> for Problem {
             EventError::Invalid(message) => Self::invalid(message),
             EventError::Unknown(id) => Self::not_found(format!("no event {id}")),
             EventError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<app::pki::PkiError> for Problem {
+    fn from(error: app::pki::PkiError) -> Self {
+        use app::pki::PkiError;
+        match error {
+            PkiError::NoSite => Self::not_found("no such site"),
+            PkiError::Ca(e) => Self::conflict(e.to_string()),
+            PkiError::Db(e) => e.into(),
         }
     }
 }

@@ -242,6 +242,14 @@ async fn identify(state: &AppState, caller: Caller) -> Result<site::Model, OadrE
     match caller {
         Caller::Certificate(cert) => {
             let fingerprint = cert.fingerprint.to_string();
+            // Connections opened before the revocation (keep-alive) and
+            // certificates forwarded by a gateway are refused here.
+            if app::pki::revoked::REVOKED.contains(&fingerprint) {
+                return Err(OadrError::new(
+                    464,
+                    format!("certificate {fingerprint} has been revoked"),
+                ));
+            }
             state
                 .sites
                 .find(&state.db, Key::Fingerprint(&fingerprint))

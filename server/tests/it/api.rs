@@ -9,7 +9,7 @@ use http_body_util::Full;
 use hyper::Request;
 use serde_json::{Value, json};
 
-async fn call(
+pub async fn call(
     vtn: &TestServer,
     method: &str,
     path: &str,
@@ -40,7 +40,7 @@ async fn call(
         .unwrap()
 }
 
-fn json(response: &Response) -> Value {
+pub fn json(response: &Response) -> Value {
     serde_json::from_str(&response.body).unwrap_or_else(|e| panic!("{e}: {}", response.body))
 }
 

@@ -55,6 +55,22 @@ fn users_tokens_and_sites_are_managed_from_the_command_line() {
         stderr(&bad_role)
     );
     assert!(stdout(&vtn(&db, &["user", "list"], None)).contains("dana\tviewer"));
+    let passwd = vtn(
+        &db,
+        &["user", "passwd", "dana"],
+        Some("another long password"),
+    );
+    assert!(passwd.status.success(), "{}", stderr(&passwd));
+    let nobody = vtn(
+        &db,
+        &["user", "passwd", "nobody"],
+        Some("another long password"),
+    );
+    assert!(
+        stderr(&nobody).contains("no user \"nobody\""),
+        "{}",
+        stderr(&nobody)
+    );
 
     let token = vtn(
         &db,

@@ -20,6 +20,8 @@ pub const ADMIN_PASSWORD: &str = "integration-test-password";
 pub struct TestServer {
     pub server: server::Server,
     pub dir: TempDir,
+    /// The database URL, for the `vtn` binary run beside the server.
+    pub db_url: String,
 }
 
 impl TestServer {
@@ -53,7 +55,11 @@ impl TestServer {
         )
         .unwrap();
         let server = server::start(cli.config).await.unwrap();
-        Self { server, dir }
+        Self {
+            server,
+            dir,
+            db_url: db,
+        }
     }
 
     pub fn pki(&self) -> &server::pki::DevPki {
@@ -65,12 +71,7 @@ impl TestServer {
         let pki = self.pki();
         let cert_pem = std::fs::read_to_string(&pki.demo_ven_cert).unwrap();
         let key_pem = std::fs::read_to_string(&pki.demo_ven_key).unwrap();
-        let der = first_cert(cert_pem.as_bytes()).to_vec();
-        Issued {
-            cert_pem,
-            key_pem,
-            der,
-        }
+        issued(cert_pem, key_pem)
     }
 
     /// Stops the server and hands back its directory.
@@ -97,6 +98,19 @@ impl TestServer {
 
     pub fn client(&self, identity: Option<&Issued>) -> Client {
         Client::new(self.server.https_addr, &self.pki().server_ca, identity)
+    }
+}
+
+/// A certificate and key as the CA would have handed them out.
+pub fn issued(cert_pem: String, key_pem: String) -> Issued {
+    let der = first_cert(cert_pem.as_bytes()).to_vec();
+    let (_, not_after) = app::pki::ca::describe(&der).unwrap();
+    Issued {
+        cert_pem,
+        key_pem,
+        der,
+        serial: String::new(),
+        not_after,
     }
 }
 

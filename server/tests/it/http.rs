@@ -116,7 +116,7 @@ async fn shutdown_lets_an_in_flight_request_finish_and_accepts_no_new_connection
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
 
     // Shut down while the request is half sent.
-    let crate::common::TestServer { server, dir } = vtn;
+    let crate::common::TestServer { server, dir, .. } = vtn;
     let addr = server.https_addr;
     let shutdown = tokio::spawn(server.shutdown());
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;

@@ -9,6 +9,7 @@ mod http;
 mod idle;
 mod interop;
 mod oadr;
+mod pki;
 mod push;
 mod reports;
 mod tls;

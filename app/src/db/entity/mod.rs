@@ -15,4 +15,5 @@ pub mod report_request;
 pub mod session;
 pub mod site;
 pub mod user;
+pub mod ven_certificate;
 pub mod ven_message;

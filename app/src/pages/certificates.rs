@@ -1,0 +1,182 @@
+use crate::components::{Badge, ErrorBox, Time, action_error};
+use crate::functions::certificates::{IssueCertificate, RevokeCertificate, list_certificates};
+use crate::functions::sites::list_sites;
+use crate::models::certificate::{Certificate, CertificateList, IssuedCertificate, KeyType};
+use leptos::prelude::*;
+
+/// VEN certificates (admins): the VEN CA, issue for a site (key, certificate
+/// and chain downloaded once), list with expiry, revoke.
+#[component]
+pub fn CertificatesPage() -> impl IntoView {
+    let issue = ServerAction::<IssueCertificate>::new();
+    let revoke = ServerAction::<RevokeCertificate>::new();
+    let list = Resource::new(
+        move || (issue.version().get(), revoke.version().get()),
+        |_| list_certificates(),
+    );
+    view! {
+        <div class="heading"><h1>"VEN certificates"</h1></div>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || list.get().map(|result| match result {
+                Ok(list) => view! { <CaFacts list=list.clone() /> <IssueForm issue /> <Certificates list revoke /> }.into_any(),
+                Err(error) => view! { <ErrorBox error /> }.into_any(),
+            })}
+        </Suspense>
+        {move || issue.value().get().and_then(Result::ok).map(|issued| view! { <Issued issued issue /> })}
+    }
+}
+
+#[component]
+fn CaFacts(list: CertificateList) -> impl IntoView {
+    match list.ca {
+        Some(ca) => view! {
+            <dl class="facts" data-test="ven-ca">
+                <dt>"VEN client CA"</dt><dd>{ca.common_name}</dd>
+                <dt>"Valid until"</dt><dd><Time at=ca.not_after /></dd>
+                <dt>"Issuing"</dt>
+                <dd>{if ca.can_issue { "available" } else { "not available: the VTN has no CA key (set --ven-ca-key)" }}</dd>
+            </dl>
+        }
+        .into_any(),
+        None => view! { <p class="error" role="alert">"The VEN CA certificate cannot be read; see the server log."</p> }.into_any(),
+    }
+}
+
+#[component]
+fn IssueForm(issue: ServerAction<IssueCertificate>) -> impl IntoView {
+    let sites = Resource::new(|| (), |_| list_sites());
+    let site = RwSignal::new(String::new());
+    let key_type = RwSignal::new(KeyType::EcdsaP256.as_str().to_owned());
+    let local_error = RwSignal::new(None::<String>);
+    let error = action_error(issue);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Ok(site_id) = site.get().parse::<i32>() else {
+            local_error.set(Some(
+                "choose the site whose VEN gets the certificate".into(),
+            ));
+            return;
+        };
+        local_error.set(None);
+        let key_type = key_type.get().parse().unwrap_or_default();
+        issue.dispatch(IssueCertificate { site_id, key_type });
+    };
+    view! {
+        <form class="editor" on:submit=submit data-test="issue-certificate">
+            <h2>"Issue a certificate"</h2>
+            <p class="muted">"The site is bound to the new certificate at once; a certificate it had before stops identifying it."</p>
+            <label>"Site"
+                <select bind:value=site>
+                    <option value="">"Choose a site…"</option>
+                    <Suspense>
+                        {move || sites.get().and_then(Result::ok).map(|list| list.into_iter().map(|(id, name)| view! {
+                            <option value=id.to_string()>{name}</option>
+                        }).collect_view())}
+                    </Suspense>
+                </select>
+            </label>
+            <label>"Key"
+                <select bind:value=key_type>
+                    <option value="ecdsa-p256">"ECDSA P-256 (recommended)"</option>
+                    <option value="rsa-2048">"RSA 2048"</option>
+                </select>
+            </label>
+            <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
+            <div class="actions">
+                <button type="submit" disabled=move || issue.pending().get()>
+                    {move || if issue.pending().get() { "Issuing…" } else { "Issue certificate" }}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// A text as a `data:` URL a link can download.
+fn data_url(text: &str) -> String {
+    let mut url = String::from("data:application/x-pem-file;charset=utf-8,");
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
+/// The newly issued key and certificate, until the admin closes the panel.
+#[component]
+fn Issued(issued: IssuedCertificate, issue: ServerAction<IssueCertificate>) -> impl IntoView {
+    let name = issued.certificate.common_name.clone();
+    view! {
+        <section class="once" role="status" data-test="issued">
+            <h2>{format!("Certificate issued for {name}")}</h2>
+            <p>"Download the private key now: the VTN does not keep it and cannot show it again."</p>
+            <p>"Fingerprint: " <code data-test="issued-fingerprint">{issued.certificate.fingerprint.clone()}</code></p>
+            <div class="downloads">
+                <a class="button" href=data_url(&issued.private_key_pem) download=format!("{name}.key")>{format!("{name}.key (private key)")}</a>
+                <a class="button secondary" href=data_url(&issued.certificate_pem) download=format!("{name}.pem")>{format!("{name}.pem (certificate)")}</a>
+                <a class="button secondary" href=data_url(&issued.chain_pem) download=format!("{name}-chain.pem")>{format!("{name}-chain.pem (with the CA)")}</a>
+            </div>
+            <button type="button" class="secondary" on:click=move |_| issue.value().set(None)>"Done, I have the files"</button>
+        </section>
+    }
+}
+
+#[component]
+fn Certificates(list: CertificateList, revoke: ServerAction<RevokeCertificate>) -> impl IntoView {
+    let error = action_error(revoke);
+    if list.certificates.is_empty() {
+        return view! { <p class="empty">"No certificates issued yet. Issue one for a site above."</p> }.into_any();
+    }
+    view! {
+        <p class="error" role="alert">{error}</p>
+        <table class="list" data-test="certificates">
+            <thead><tr>
+                <th scope="col">"ID"</th><th scope="col">"VEN"</th><th scope="col">"Site"</th>
+                <th scope="col">"Fingerprint"</th><th scope="col">"Key"</th><th scope="col">"Expires"</th>
+                <th scope="col">"State"</th><th scope="col">"Issued"</th><th></th>
+            </tr></thead>
+            <tbody>
+                {list.certificates.into_iter().map(|c| view! { <Row c revoke /> }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[component]
+fn Row(c: Certificate, revoke: ServerAction<RevokeCertificate>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let id = c.id;
+    let live = c.revoked_at.is_none();
+    let site = c.site_id.map(|sid| view! {
+        <a href=format!("/sites/{sid}")>{c.site_name.clone().unwrap_or_else(|| format!("site {sid}"))}</a>
+    });
+    view! {
+        <tr data-test="certificate-row">
+            <td>{id}</td>
+            <td>{c.common_name.clone()}</td>
+            <td>{site}</td>
+            <td><code>{c.fingerprint.clone()}</code></td>
+            <td>{c.key_type.as_str()}</td>
+            <td><Time at=c.not_after /></td>
+            <td><Badge text=c.state.label() /></td>
+            <td><Time at=c.issued_at /> " by " {c.issued_by.clone()}</td>
+            <td>
+                {live.then(|| view! {
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! {
+                            <button type="button" class="secondary" on:click=move |_| confirming.set(true)>"Revoke"</button>
+                        }
+                    >
+                        <span>"Refuse this VEN from now on? "</span>
+                        <button type="button" class="danger" on:click=move |_| { revoke.dispatch(RevokeCertificate { id }); }>"Revoke"</button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep"</button>
+                    </Show>
+                })}
+            </td>
+        </tr>
+    }
+}
