@@ -47,8 +47,12 @@ start_vtn() {
   for _ in $(seq 300); do curl -skf "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 }
 start_vtn
-trap 'kill $vtn 2>/dev/null; rm -rf "$work"' EXIT
-cpu() { awk '{print $14 + $15}' "/proc/$vtn/stat"; }
+# The VTN's log outlives the run, for when it fails.
+trap 'kill $vtn 2>/dev/null; cp "$work/vtn.log" "$target/bench-vtn.log"; rm -rf "$work"' EXIT
+cpu() {
+  [ -e "/proc/$vtn/stat" ] || { echo "the VTN (pid $vtn) has exited; its log is in $target/bench-vtn.log" >&2; exit 1; }
+  awk '{print $14 + $15}' "/proc/$vtn/stat"
+}
 ticks=$(getconf CLK_TCK)
 sim() { # name, ven-sim arguments…
   local name=$1; shift
@@ -104,7 +108,7 @@ fleet_sites=$(count sites)
 ol_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 .tools/venv/bin/python end2end/bench/openleadr_vtn.py "$ol_port" >"$work/openleadr.log" 2>&1 &
 ol=$!
-trap 'kill $vtn $ol 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $vtn $ol 2>/dev/null; cp "$work/vtn.log" "$target/bench-vtn.log"; rm -rf "$work"' EXIT
 for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$ol_port") 2>/dev/null && break; sleep 0.1; done
 ol_before=$(awk '{print $14 + $15}' "/proc/$ol/stat")
 "$target/release/ven-sim" --vtn "127.0.0.1:$ol_port" --plain --vens 1000 --duration 20s --update-every 5 | tail -n 1 >"$work/openleadr.json"
