@@ -47,8 +47,12 @@ start_vtn() {
   for _ in $(seq 300); do curl -skf "https://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 }
 start_vtn
-trap 'kill $vtn 2>/dev/null; rm -rf "$work"' EXIT
-cpu() { awk '{print $14 + $15}' "/proc/$vtn/stat"; }
+# The VTN's log outlives the run, for when it fails.
+trap 'kill $vtn 2>/dev/null; cp "$work/vtn.log" "$target/bench-vtn.log"; rm -rf "$work"' EXIT
+cpu() {
+  [ -e "/proc/$vtn/stat" ] || { echo "the VTN (pid $vtn) has exited; its log is in $target/bench-vtn.log" >&2; exit 1; }
+  awk '{print $14 + $15}' "/proc/$vtn/stat"
+}
 ticks=$(getconf CLK_TCK)
 sim() { # name, ven-sim arguments…
   local name=$1; shift
@@ -60,43 +64,60 @@ sim() { # name, ven-sim arguments…
 sim closed1000 --vens 1000 --duration 20s --update-every 5
 sim handshakes --vens 200 --duration 10s --update-every 0 --no-keep-alive
 sim idle1000 --vens 1000 --duration 20s --update-every 0
+sim closed10000 --vens 10000 --duration 20s --update-every 5
+# Report ingest: every poll followed by an oadrUpdateReport of 96 one-minute
+# intervals (two points each) from the VEN's history; counted in the database.
+count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from ' + sys.argv[2]).fetchone()[0])" "$work/vtn.db" "$1"; }
+readings_before=$(count readings)
+sim ingest --vens 200 --duration 15s --update-every 1 --report-intervals 96
+echo $(( $(count readings) - readings_before )) >"$work/ingest.readings"
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$vtn/status")
-sites=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from sites').fetchone()[0])" "$work/vtn.db")
+sites=$(count sites)
 
-# The same VTN restarted on 100,000 sites (registered, inserted directly),
-# 1,000 of them polling: the memory a large fleet costs.
+# 4. The open loop: the VTN restarted with 100,000 more sites, registered
+# beforehand (inserted directly, each with its own URL token, listed in
+# fleet.csv), all of them polling every 60 s for three minutes. They carry
+# their identity in the URL, so they share 500 keep-alive connections (one
+# socket per VEN would need 100,000 file descriptors and ports on each side).
 kill $vtn; wait $vtn || true
-python3 - "$work/vtn.db" 100000 <<'PY'
-import sqlite3, sys, datetime
+python3 - "$work/vtn.db" 100000 "$work/fleet.csv" <<'PY'
+import sqlite3, sys, datetime, hashlib, secrets
 db = sqlite3.connect(sys.argv[1])
 now = datetime.datetime.now(datetime.timezone.utc).isoformat()
-have = db.execute("select count(*) from sites").fetchone()[0]
+fleet = []
+for n in range(int(sys.argv[2])):
+    token = secrets.token_hex(24)
+    fleet.append((f"fleet site {n}", f"fleet-{n}", f"ven-fleet{n:020x}", hashlib.sha256(token.encode()).hexdigest(),
+                  f"reg-fleet{n:020x}", now, now, now, token))
 db.executemany(
-    "insert into sites (name, ven_name, ven_id, fingerprint, registration_id, profile_name, transport_name,"
+    "insert into sites (name, ven_name, ven_id, token_hash, registration_id, profile_name, transport_name,"
     " http_pull_model, report_only, xml_signature, registered_at, last_contact, send_poll_freq, created_at)"
-    " values (?, ?, ?, ?, ?, '2.0b', 'simpleHttp', 1, 0, 0, ?, ?, 1, ?)",
-    ((f"fleet site {n}", f"fleet-{n}", f"ven-fleet{n:020x}", ":".join(f"{(n >> s) & 255:02X}" for s in range(0, 80, 8)) + ":FF",
-      f"reg-fleet{n:020x}", now, now, now) for n in range(max(0, int(sys.argv[2]) - have))))
+    " values (?, ?, ?, ?, ?, '2.0b', 'simpleHttp', 1, 0, 0, ?, ?, 1, ?)", (f[:-1] for f in fleet))
 db.commit()
+with open(sys.argv[3], "w") as out:
+    out.write("# ven_name,ven_id,token\n")
+    out.writelines(f"{f[1]},{f[2]},{f[8]}\n" for f in fleet)
 PY
 start_vtn
-sim fleet --vens 1000 --duration 10s --update-every 5
+sim open --fleet "$work/fleet.csv" --poll-interval 60s --duration 3m --update-every 0 --connections 500
 fleet_rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$vtn/status")
-fleet_sites=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from sites').fetchone()[0])" "$work/vtn.db")
+fleet_hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$vtn/status")
+fleet_sites=$(count sites)
 
 # 3. The same load against the openleadr VTN (plain HTTP), in the same run.
 ol_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 .tools/venv/bin/python end2end/bench/openleadr_vtn.py "$ol_port" >"$work/openleadr.log" 2>&1 &
 ol=$!
-trap 'kill $vtn $ol 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $vtn $ol 2>/dev/null; cp "$work/vtn.log" "$target/bench-vtn.log"; rm -rf "$work"' EXIT
 for _ in $(seq 100); do (echo >"/dev/tcp/127.0.0.1/$ol_port") 2>/dev/null && break; sleep 0.1; done
 ol_before=$(awk '{print $14 + $15}' "/proc/$ol/stat")
 "$target/release/ven-sim" --vtn "127.0.0.1:$ol_port" --plain --vens 1000 --duration 20s --update-every 5 | tail -n 1 >"$work/openleadr.json"
 echo $(( $(awk '{print $14 + $15}' "/proc/$ol/stat") - ol_before )) >"$work/openleadr.cpu"
 kill $ol
-python3 - "$work" "$ticks" "$rss_kb" "$sites" "$fleet_rss_kb" "$fleet_sites" >>BENCHMARKS.md <<'PY'
+python3 - "$work" "$ticks" "$rss_kb" "$sites" "$fleet_rss_kb" "$fleet_hwm_kb" "$fleet_sites" >>BENCHMARKS.md <<'PY'
 import json, sys
-work, ticks, rss_kb, sites, fleet_rss_kb, fleet_sites = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+work, ticks = sys.argv[1], int(sys.argv[2])
+rss_kb, sites, fleet_rss_kb, fleet_hwm_kb, fleet_sites = (int(a) for a in sys.argv[3:8])
 def load(name):
     return json.load(open(f"{work}/{name}.json")), int(open(f"{work}/{name}.cpu").read()) / ticks
 closed, closed_cpu = load("closed1000")
@@ -110,15 +131,25 @@ requests = sum(m["count"] for m in closed["messages"])
 idle, idle_cpu = load("idle1000")
 idle_poll = next(m for m in idle["messages"] if m["message"] == "oadrPoll")
 idle_requests = sum(m["count"] for m in idle["messages"])
+big, _ = load("closed10000")
+big_poll = next(m for m in big["messages"] if m["message"] == "oadrPoll")
+ingest, ingest_cpu = load("ingest")
+committed = int(open(f"{work}/ingest.readings").read())
+ingest_updates = next((m for m in ingest["messages"] if m["message"] == "oadrUpdateReport"), {"per_second": 0})
+open_loop, open_cpu = load("open")
+open_poll = next(m for m in open_loop["messages"] if m["message"] == "oadrPoll")
 print()
 print("## VTN under ven-sim (release, SQLite, mTLS, keep-alive, closed loop)")
 print()
 print("`make bench` (scripts/bench.sh): `ven-sim --vens 1000 --duration 20s --update-every 5`, then")
 print("`ven-sim --vens 200 --duration 10s --no-keep-alive`, then pure polls `--vens 1000 --duration 20s")
-print("--update-every 0`; then the VTN restarted on 100,000 sites with `--vens 1000 --duration 10s`; the same")
-print("1,000-VEN load against the openleadr VTN (`end2end/bench/openleadr_vtn.py`, PyPI openleadr, plain HTTP)")
-print("with `ven-sim --plain`. Generator and server share the 2 cores. Server CPU is the VTN process's user +")
-print("system time over a whole ven-sim run, registrations included, divided by the requests.")
+print("--update-every 0`, then `--vens 10000 --duration 20s --update-every 5`, then report ingest `--vens 200")
+print("--duration 15s --update-every 1 --report-intervals 96` (readings counted in the database before and")
+print("after); the same 1,000-VEN load against the openleadr VTN (`end2end/bench/openleadr_vtn.py`, PyPI")
+print("openleadr, plain HTTP) with `ven-sim --plain`. Every VEN has its own certificate and connection here.")
+print("Generator and server share the 2 cores, and the machine is shared with other work, so figures are")
+print("noisy. Server CPU is the VTN process's user + system time over a whole ven-sim run, registrations")
+print("included, divided by the requests.")
 print()
 print("| figure | value | target |")
 print("|---|---|---|")
@@ -131,8 +162,22 @@ print(f"| oadrPoll throughput, pure polls, 1,000 VENs | {idle_poll['per_second']
 print(f"| server CPU per idle poll (pure polls) | {idle_cpu / max(idle_requests, 1) * 1e6:.0f} µs | ≤ 10 µs |")
 print(f"| fresh registrations (query, create, reports) | {closed['registered'] / closed['registration_seconds']:.0f} VENs/s (openleadr: {theirs['registered'] / theirs['registration_seconds']:.0f}/s) | ≥ 10,000/s |")
 print(f"| full TLS handshakes (no keep-alive, 200 VENs) | {shakes['handshakes'] / shakes['polling_seconds']:.0f}/s | ≥ 3,000/s |")
-print(f"| server RSS with {sites} sites | {rss_kb / 1024:.0f} MiB | |")
-print(f"| server RSS with {fleet_sites:,} sites, 1,000 polling | {fleet_rss_kb / 1024:.0f} MiB | < 300 MiB for 100k sites |")
+print(f"| oadrPoll throughput, 10,000 VENs | {big_poll['per_second']:.0f}/s (p50 / p99 {big_poll['p50_us']/1000:.1f} / {big_poll['p99_us']/1000:.1f} ms; {big['errors']} errors) | |")
+print(f"| report ingest, readings committed | {committed / ingest['polling_seconds']:.0f}/s ({ingest_updates['per_second']:.0f} oadrUpdateReport/s of 192 readings; {ingest['readings']} acknowledged) | ≥ 100,000/s |")
+print(f"| server RSS with {sites:,} sites | {rss_kb / 1024:.0f} MiB | |")
+print()
+print("## Open loop: 100,000 registered VENs polling every 60 s")
+print()
+print("`ven-sim --fleet fleet.csv --poll-interval 60s --duration 3m --update-every 0 --connections 500`: the")
+print("VTN restarted with 100,000 more sites, registered beforehand and inserted directly, each with its own")
+print("URL token; each VEN polls at a random second of the minute and then every 60 s, with its own token.")
+print()
+print("| figure | value | target |")
+print("|---|---|---|")
+print(f"| polls answered | {open_poll['count']:,} in {open_loop['polling_seconds']:.0f} s ({open_poll['per_second']:.0f}/s), {open_loop['errors']} errors | 1,667/s, 0 |")
+print(f"| oadrPoll latency p50 / p95 / p99 / max | {open_poll['p50_us']/1000:.1f} / {open_poll['p95_us']/1000:.1f} / {open_poll['p99_us']/1000:.1f} / {open_poll['max_us']/1000:.0f} ms | p99 < 50 ms |")
+print(f"| server CPU | {open_cpu / open_loop['polling_seconds'] * 100:.0f} % of one core ({open_cpu / max(open_poll['count'], 1) * 1e6:.0f} µs per poll) | |")
+print(f"| server RSS with {fleet_sites:,} sites, 100,000 polling | {fleet_rss_kb / 1024:.0f} MiB (peak {fleet_hwm_kb / 1024:.0f} MiB) | < 300 MiB for 100k sites |")
 print()
 print("What changed (issue 6): the VTN keeps its sites in memory (by certificate fingerprint and token) with")
 print("whether each had anything pending at its last full check; every app::db write that could change either")

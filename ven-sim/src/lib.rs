@@ -6,13 +6,14 @@ pub mod provision;
 pub mod stats;
 pub mod ven;
 
-use client::{Connection, Target};
-use provision::Identity;
+use anyhow::bail;
+use client::{Connection, Link, Pool, Target};
+use provision::{Credential, Identity};
 use stats::Stats;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, watch};
 use ven::{Policy, Ven};
 
 /// How the simulation runs.
@@ -22,12 +23,17 @@ pub struct Settings {
     pub target: Target,
     /// How long VENs poll after registering.
     pub duration: Duration,
-    /// Wait between polls (zero: closed loop).
+    /// Wait between polls (zero: closed loop). Each VEN starts at a random
+    /// point of the first interval and then polls on a fixed schedule, so
+    /// the load is spread evenly (an open loop).
     pub poll_interval: Duration,
     /// How VENs answer and report.
     pub policy: Policy,
     /// At most this many registrations at once.
     pub concurrency: usize,
+    /// Keep-alive connections shared by all VENs; 0 gives each VEN its own.
+    /// Only VENs without certificates can share (see [`client`]).
+    pub connections: usize,
     /// New TLS handshake for every poll (measures handshakes).
     pub no_keep_alive: bool,
     /// Print a progress line to stderr every few seconds.
@@ -43,41 +49,58 @@ pub struct Summary {
     pub registration: Duration,
     /// Time spent polling.
     pub polling: Duration,
-    /// VENs that registered.
+    /// VENs that registered (or had registered beforehand).
     pub registered: usize,
     /// Full TLS handshakes.
     pub handshakes: u64,
 }
 
-/// Registers every VEN, then lets them poll for `settings.duration`, or until
-/// `stop` is set (Ctrl-C).
+/// Registers every VEN that has no venID yet, then lets them poll for
+/// `settings.duration`, or until `stop` turns true (Ctrl-C).
 pub async fn run(
     settings: Settings,
     identities: Vec<Identity>,
-    stop: Arc<AtomicBool>,
+    stop: watch::Receiver<bool>,
 ) -> anyhow::Result<Summary> {
+    let pool = match settings.connections {
+        0 => None,
+        size => {
+            if settings.no_keep_alive {
+                bail!("shared connections and no keep-alive exclude each other");
+            }
+            if identities
+                .iter()
+                .any(|i| matches!(i.credential, Credential::Certificate { .. }))
+            {
+                bail!(
+                    "VENs with certificates cannot share connections: the VTN knows them by \
+                     their TLS session (use URL tokens to share)"
+                );
+            }
+            Some(Arc::new(Pool::new(&settings.target, size)?))
+        }
+    };
     let limit = Arc::new(Semaphore::new(settings.concurrency.max(1)));
     let started = Instant::now();
     let mut registering = tokio::task::JoinSet::new();
     for identity in identities {
-        let (limit, settings) = (limit.clone(), settings.clone());
+        let (limit, settings, pool) = (limit.clone(), settings.clone(), pool.clone());
         registering.spawn(async move {
-            let _permit = limit.acquire_owned().await;
-            let conn = Connection::new(
-                settings.target.clone(),
-                &identity.cert_pem,
-                &identity.key_pem,
-            )?;
-            let mut ven = Ven::new(identity.ven_name, conn, settings.policy);
-            let registered = ven.register().await.is_ok();
-            anyhow::Ok((ven, registered))
+            let link = link(&settings.target, pool, &identity.credential)?;
+            let mut ven = Ven::new(identity.ven_name, link, settings.policy, identity.ven_id);
+            if !ven.registered() {
+                let _permit = limit.acquire_owned().await;
+                // A refusal is counted in the VEN's statistics.
+                let _ = ven.register().await;
+            }
+            anyhow::Ok(ven)
         });
     }
     let mut vens = Vec::new();
     let mut summary = Summary::default();
     while let Some(joined) = registering.join_next().await {
-        let (ven, registered) = joined??;
-        if registered {
+        let ven = joined??;
+        if ven.registered() {
             summary.registered += 1;
             vens.push(ven);
         } else {
@@ -87,23 +110,19 @@ pub async fn run(
     summary.registration = started.elapsed();
 
     let polling = Instant::now();
-    let deadline = polling + settings.duration;
+    let deadline = tokio::time::Instant::now() + settings.duration;
     let steps = Arc::new(AtomicU64::new(0));
     let failures = Arc::new(AtomicU64::new(0));
     let progress = settings.progress.then(|| {
-        let (steps, failures, stop) = (steps.clone(), failures.clone(), stop.clone());
+        let (steps, failures) = (steps.clone(), failures.clone());
         let (vens, total) = (vens.len(), settings.duration.as_secs_f64());
         tokio::spawn(async move {
-            while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
-                tokio::time::sleep(
-                    Duration::from_secs(5).min(deadline.saturating_duration_since(Instant::now())),
-                )
-                .await;
+            loop {
+                tokio::time::sleep(Duration::from_secs(5)).await;
                 let elapsed = polling.elapsed().as_secs_f64();
                 let done = steps.load(Ordering::Relaxed);
                 eprintln!(
-                    "  {elapsed:>6.0} s of {:.0} s  {vens} VENs  {done} polls ({:.0}/s)  {} failed",
-                    total,
+                    "  {elapsed:>6.0} s of {total:.0} s  {vens} VENs  {done} polls ({:.0}/s)  {} failed",
                     done as f64 / elapsed.max(1e-9),
                     failures.load(Ordering::Relaxed)
                 );
@@ -111,22 +130,48 @@ pub async fn run(
         })
     });
     let mut running = tokio::task::JoinSet::new();
-    for mut ven in vens {
+    for ven in vens {
         let (stop, settings) = (stop.clone(), settings.clone());
         let (steps, failures) = (steps.clone(), failures.clone());
         running.spawn(async move {
-            while Instant::now() < deadline && !stop.load(Ordering::Relaxed) {
+            let mut ven = ven;
+            let flag = stop.clone();
+            let stopped = async move {
+                let mut stop = stop;
+                // An error means the sender is gone: nobody can stop the run.
+                if stop.wait_for(|stop| *stop).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
+            tokio::pin!(stopped);
+            let schedule = Schedule {
+                interval: settings.poll_interval,
+            };
+            let mut next = schedule.first();
+            loop {
+                if let Some(at) = next {
+                    if at >= deadline {
+                        break;
+                    }
+                    tokio::select! {
+                        () = tokio::time::sleep_until(at) => {}
+                        () = &mut stopped => break,
+                    }
+                } else if tokio::time::Instant::now() >= deadline || *flag.borrow() {
+                    break;
+                }
                 if settings.no_keep_alive {
                     ven.reconnect();
                 }
                 steps.fetch_add(1, Ordering::Relaxed);
                 if ven.step().await.is_err() {
                     failures.fetch_add(1, Ordering::Relaxed);
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    if next.is_none() {
+                        // Closed loop: do not spin on a VTN that is down.
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                    }
                 }
-                if !settings.poll_interval.is_zero() {
-                    tokio::time::sleep(settings.poll_interval).await;
-                }
+                next = next.map(|at| schedule.after(at));
             }
             ven
         });
@@ -140,5 +185,49 @@ pub async fn run(
     if let Some(progress) = progress {
         progress.abort();
     }
+    if let Some(pool) = pool {
+        summary.handshakes += pool.handshakes().await;
+    }
     Ok(summary)
+}
+
+/// A VEN's way to the VTN for its credential.
+fn link(target: &Target, pool: Option<Arc<Pool>>, credential: &Credential) -> anyhow::Result<Link> {
+    match (credential, pool) {
+        (Credential::Certificate { cert_pem, key_pem }, _) => Link::own(
+            Connection::new(target.clone(), Some((cert_pem, key_pem)))?,
+            None,
+        ),
+        (Credential::Token(token), Some(pool)) => Link::shared(pool, Some(token)),
+        (Credential::Token(token), None) => {
+            Link::own(Connection::new(target.clone(), None)?, Some(token))
+        }
+        (Credential::None, Some(pool)) => Link::shared(pool, None),
+        (Credential::None, None) => Link::own(Connection::new(target.clone(), None)?, None),
+    }
+}
+
+/// When a VEN polls: in a closed loop (no schedule), or every `interval` from
+/// a random start within the first interval, so that many VENs spread their
+/// polls evenly instead of all polling at once.
+struct Schedule {
+    interval: Duration,
+}
+
+impl Schedule {
+    /// The first poll: `None` in a closed loop (poll at once, and again as
+    /// soon as answered).
+    fn first(&self) -> Option<tokio::time::Instant> {
+        if self.interval.is_zero() {
+            return None;
+        }
+        let offset = self.interval.mul_f64(rand::random::<f64>());
+        Some(tokio::time::Instant::now() + offset)
+    }
+
+    /// The poll after the one due at `at`. A VEN that fell behind (a slow
+    /// answer) polls at once rather than sending a burst to catch up.
+    fn after(&self, at: tokio::time::Instant) -> tokio::time::Instant {
+        (at + self.interval).max(tokio::time::Instant::now())
+    }
 }

@@ -5,13 +5,14 @@ use clap::Parser;
 use std::net::ToSocketAddrs;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use ven_sim::client::Target;
 use ven_sim::ven::Policy;
 use ven_sim::{Settings, provision};
 
-/// Simulates OpenADR 2.0b VENs against a VTN over mTLS.
+/// Simulates OpenADR 2.0b VENs against a VTN: over mTLS with a certificate
+/// each (the default), over TLS with a URL token each (`--token-url`,
+/// `--fleet`), or over plain HTTP (`--plain`).
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
@@ -24,9 +25,9 @@ struct Args {
     /// The VTN's database, to create the simulated VENs' sites.
     #[arg(long, default_value = "sqlite://data/vtn.db?mode=rwc")]
     database_url: String,
-    /// Number of VENs.
-    #[arg(long, default_value_t = 100)]
-    vens: usize,
+    /// Number of VENs [default: 100; with --fleet, every VEN listed].
+    #[arg(long)]
+    vens: Option<usize>,
     /// Name prefix of the simulated VENs (sites are created as <prefix>-<n>).
     #[arg(long, default_value = "sim")]
     prefix: String,
@@ -51,10 +52,29 @@ struct Args {
     /// A new TLS connection for every poll (measures full handshakes).
     #[arg(long)]
     no_keep_alive: bool,
-    /// Plain HTTP without client certificates or provisioning (for a gateway,
-    /// or a VTN such as openleadr's that knows VENs by venID).
+    /// Plain HTTP without client certificates (for a gateway, or a VTN such as
+    /// openleadr's that knows VENs by venID); without `--token-url` or
+    /// `--fleet` nothing is provisioned.
     #[arg(long)]
     plain: bool,
+    /// Create the sites with URL tokens instead of certificates: the VENs
+    /// post to /<token>/OpenADR2/Simple/2.0b/… without a client certificate.
+    #[arg(long)]
+    token_url: bool,
+    /// Simulate VENs that are already provisioned and registered, listed in
+    /// this file one per line as `ven_name,ven_id,token` (URL-token VENs):
+    /// nothing is created, and they poll without registering again.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["token_url", "program"])]
+    fleet: Option<PathBuf>,
+    /// Keep-alive connections shared by all VENs (0: one per VEN). Only
+    /// VENs without certificates can share one (URL tokens, `--plain`).
+    #[arg(long, default_value_t = 0, conflicts_with = "no_keep_alive")]
+    connections: usize,
+    /// One-minute intervals per telemetry report; more than 1 makes each VEN
+    /// catch up on 30 days of metered history that many intervals at a time
+    /// (a report-ingest load).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    report_intervals: u16,
 }
 
 #[tokio::main]
@@ -72,21 +92,44 @@ async fn main() -> Result<()> {
         .map_or(args.vtn.as_str(), |(h, _)| h)
         .to_owned();
     let prefix = format!("{}-{}", args.prefix, chrono::Utc::now().format("%H%M%S"));
-    let (ca_pem, identities) = if args.plain {
-        let names = (0..args.vens).map(|n| provision::Identity {
-            ven_name: format!("{prefix}-{n}"),
-            cert_pem: String::new(),
-            key_pem: String::new(),
-        });
-        (None, names.collect())
+    let vens = args.vens.unwrap_or(100);
+    let ca_pem = if args.plain {
+        None
     } else {
-        let ca_pem =
-            std::fs::read(args.pki.join("server-ca.pem")).context("reading server-ca.pem")?;
+        let path = args.pki.join("server-ca.pem");
+        let pem = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        Some(Arc::new(pem))
+    };
+    let identities = if let Some(fleet) = &args.fleet {
+        let text = std::fs::read_to_string(fleet)
+            .with_context(|| format!("reading --fleet {}", fleet.display()))?;
+        let identities = provision::read_fleet(&text)
+            .with_context(|| format!("reading --fleet {}", fleet.display()))?;
+        eprintln!(
+            "{} registered VENs from {}",
+            identities.len(),
+            fleet.display()
+        );
+        identities
+            .into_iter()
+            .take(args.vens.unwrap_or(usize::MAX))
+            .collect()
+    } else if args.plain && !args.token_url {
+        (0..vens)
+            .map(|n| provision::Identity {
+                ven_name: format!("{prefix}-{n}"),
+                credential: provision::Credential::None,
+                ven_id: None,
+            })
+            .collect()
+    } else {
         let db = server::db::connect(&args.database_url).await?;
-        eprintln!("provisioning {} VENs…", args.vens);
-        let identities =
-            provision::provision(&db, &args.pki, &prefix, args.vens, args.program).await?;
-        (Some(Arc::new(ca_pem)), identities)
+        eprintln!("provisioning {vens} VENs…");
+        if args.token_url {
+            provision::provision_tokens(&db, &prefix, vens, args.program).await?
+        } else {
+            provision::provision(&db, &args.pki, &prefix, vens, args.program).await?
+        }
     };
     let settings = Settings {
         target: Target { addr, host, ca_pem },
@@ -96,17 +139,18 @@ async fn main() -> Result<()> {
             opt_out_fraction: args.opt_out,
             update_every: args.update_every,
             baseline_w: 10_000.0,
+            report_intervals: usize::from(args.report_intervals),
         },
         concurrency: args.concurrency,
+        connections: args.connections,
         no_keep_alive: args.no_keep_alive,
         progress: true,
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
+    let (stopping, stop) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             eprintln!("stopping…");
-            flag.store(true, Ordering::Relaxed);
+            let _ = stopping.send(true);
         }
     });
     eprintln!("registering and polling for {:?}…", args.duration);
@@ -124,6 +168,13 @@ fn print(summary: &ven_sim::Summary) {
         summary.polling.as_secs_f64(),
         summary.handshakes
     );
+    if summary.stats.readings > 0 {
+        println!(
+            "{} readings acknowledged ({:.0}/s)",
+            summary.stats.readings,
+            summary.stats.readings as f64 / summary.polling.as_secs_f64().max(1e-9)
+        );
+    }
     println!(
         "{:<28} {:>9} {:>10} {:>8} {:>8} {:>8} {:>8}  errors",
         "message", "count", "per s", "p50 µs", "p95 µs", "p99 µs", "max µs"
@@ -157,6 +208,7 @@ fn print(summary: &ven_sim::Summary) {
             "polling_seconds": summary.polling.as_secs_f64(),
             "handshakes": summary.handshakes,
             "errors": summary.stats.errors(),
+            "readings": summary.stats.readings,
             "messages": json,
         })
     );

@@ -19,6 +19,9 @@ pub struct Series {
 pub struct Stats {
     /// By message type sent.
     pub series: BTreeMap<&'static str, Series>,
+    /// Telemetry readings the VTN acknowledged (it answers once they are
+    /// committed).
+    pub readings: u64,
 }
 
 impl Stats {
@@ -44,6 +47,7 @@ impl Stats {
             }
             series.failures += s.failures;
         }
+        self.readings += other.readings;
     }
 
     /// Answers that were not 200, plus transport failures.

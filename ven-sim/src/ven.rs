@@ -2,10 +2,10 @@
 //! by policy and sends telemetry whose measured power drops while an event is
 //! active.
 
-use crate::client::Connection;
+use crate::client::Link;
 use crate::stats::Stats;
 use anyhow::{Result, anyhow};
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use openadr::event::{CreatedEvent, EventResponse, ResponseRequired};
 use openadr::poll::Poll;
 use openadr::register::{CreatePartyRegistration, QueryRegistration};
@@ -27,7 +27,19 @@ pub struct Policy {
     pub update_every: u64,
     /// Baseline power in W.
     pub baseline_w: f64,
+    /// One-minute intervals per telemetry report. 1 reports the present;
+    /// more makes the VEN catch up on [`HISTORY`] of metered data, that many
+    /// intervals a report, oldest first (a report-ingest load), and then
+    /// report each minute once it has passed.
+    pub report_intervals: usize,
 }
+
+/// How much metered history a VEN has to send when it reports several
+/// intervals at a time.
+pub const HISTORY: TimeDelta = TimeDelta::days(30);
+
+/// The length of a metered interval.
+const INTERVAL: TimeDelta = TimeDelta::minutes(1);
 
 struct Active {
     start: DateTime<Utc>,
@@ -39,40 +51,49 @@ struct Active {
 pub struct Ven {
     name: String,
     ven_id: String,
-    conn: Connection,
+    link: Link,
     policy: Policy,
     /// What it saw and sent.
     pub stats: Stats,
     events: HashMap<String, Active>,
     usage_request: Option<(String, Vec<String>)>,
     polls: u64,
+    /// The start of the first interval of history not yet reported.
+    history: Option<DateTime<Utc>>,
 }
 
 impl Ven {
-    /// A VEN named `name` on its own connection.
-    pub fn new(name: String, conn: Connection, policy: Policy) -> Self {
+    /// A VEN named `name` that sends over `link`; `ven_id` when it registered
+    /// beforehand (see [`Self::registered`]).
+    pub fn new(name: String, link: Link, policy: Policy, ven_id: Option<String>) -> Self {
         Self {
             name,
-            ven_id: String::new(),
-            conn,
+            ven_id: ven_id.unwrap_or_default(),
+            link,
             policy,
             stats: Stats::default(),
             events: HashMap::new(),
             usage_request: None,
             polls: 0,
+            history: (policy.report_intervals > 1).then(|| Utc::now() - HISTORY),
         }
     }
 
-    /// Full TLS handshakes made.
+    /// Whether the VEN has a venID (registered now or beforehand).
+    pub fn registered(&self) -> bool {
+        !self.ven_id.is_empty()
+    }
+
+    /// Full TLS handshakes made on its own connection.
     pub fn handshakes(&self) -> u64 {
-        self.conn.handshakes
+        self.link.handshakes()
     }
 
     /// Sends a message, records latency and code, returns the answer.
     async fn send(&mut self, service: &str, message: Message) -> Result<Message> {
         let name = message.name();
         let started = Instant::now();
-        let result = self.conn.post(service, message.to_xml()).await;
+        let result = self.link.post(service, message.to_xml()).await;
         let answer =
             result.and_then(|body| Ok(openadr::read(&body, ReadOptions::default())?.message));
         match &answer {
@@ -268,19 +289,34 @@ impl Ven {
         Ok(())
     }
 
-    /// The measured power now: the baseline with a daily swing, less the shed
-    /// while an event is active (15 % per SIMPLE level).
-    fn power_now(&self, now: DateTime<Utc>) -> (f64, f64) {
-        let hours = f64::from(now.format("%H").to_string().parse::<u32>().unwrap_or(0));
+    /// The baseline and measured power at `at`: the baseline with a daily
+    /// swing, the measured value less the shed while an event is active (15 %
+    /// per SIMPLE level).
+    fn power_at(&self, at: DateTime<Utc>) -> (f64, f64) {
+        let hours = f64::from(at.hour());
         let baseline = self.policy.baseline_w
             * (1.0 + 0.2 * ((hours - 6.0) / 24.0 * std::f64::consts::TAU).sin());
         let shed = self
             .events
             .values()
-            .filter(|e| e.start <= now && now < e.end)
+            .filter(|e| e.start <= at && at < e.end)
             .map(|e| e.level)
             .fold(0.0, f64::max);
         (baseline, baseline * (1.0 - 0.15 * shed.clamp(0.0, 3.0)))
+    }
+
+    /// The starts of the intervals the next report carries: the present, or
+    /// the next stretch of history (none when it has caught up).
+    fn next_intervals(&mut self, now: DateTime<Utc>) -> Vec<DateTime<Utc>> {
+        let Some(cursor) = &mut self.history else {
+            return vec![now];
+        };
+        let mut starts = Vec::with_capacity(self.policy.report_intervals);
+        while starts.len() < self.policy.report_intervals && *cursor + INTERVAL <= now {
+            starts.push(*cursor);
+            *cursor += INTERVAL;
+        }
+        starts
     }
 
     async fn send_telemetry(&mut self) -> Result<()> {
@@ -288,7 +324,10 @@ impl Ven {
             return Ok(());
         };
         let now = Utc::now();
-        let (baseline, measured) = self.power_now(now);
+        let starts = self.next_intervals(now);
+        let Some(first) = starts.first().copied() else {
+            return Ok(());
+        };
         let payload = |rid: &str, value: f64| ReportPayload {
             rid: rid.into(),
             confidence: Some(100),
@@ -296,30 +335,40 @@ impl Ven {
             value: PayloadValue::Float((value * 10.0).round() / 10.0),
             data_quality: None,
         };
-        let payloads = rids
+        let intervals: Vec<ReportInterval> = starts
             .iter()
-            .map(|rid| {
-                payload(
-                    rid,
-                    if rid == "baseline" {
-                        baseline
-                    } else {
-                        measured
-                    },
-                )
+            .enumerate()
+            .map(|(n, start)| {
+                let (baseline, measured) = self.power_at(*start);
+                ReportInterval {
+                    dtstart: Some(*start),
+                    duration: Some(Duration::from_seconds(INTERVAL.num_seconds())),
+                    uid: Some(n.to_string()),
+                    payloads: rids
+                        .iter()
+                        .map(|rid| {
+                            payload(
+                                rid,
+                                if rid == "baseline" {
+                                    baseline
+                                } else {
+                                    measured
+                                },
+                            )
+                        })
+                        .collect(),
+                }
             })
             .collect();
+        let readings = (intervals.len() * rids.len()) as u64;
         let update = UpdateReport {
             request_id: "u".into(),
             reports: vec![Report {
-                dtstart: Some(now),
-                duration: Some(Duration::from_seconds(60)),
-                intervals: vec![ReportInterval {
-                    dtstart: Some(now),
-                    duration: Some(Duration::from_seconds(60)),
-                    uid: Some("0".into()),
-                    payloads,
-                }],
+                dtstart: Some(first),
+                duration: Some(Duration::from_seconds(
+                    INTERVAL.num_seconds() * intervals.len() as i64,
+                )),
+                intervals,
                 report_id: Some(format!("{}-{}", self.name, self.polls)),
                 descriptions: Vec::new(),
                 report_request_id: request_id.into(),
@@ -329,13 +378,18 @@ impl Ven {
             }],
             ven_id: Some(self.ven_id.as_str().into()),
         };
-        self.send("EiReport", update.into()).await?;
+        let answer = self.send("EiReport", update.into()).await?;
+        // The VTN acknowledges only once the readings are committed.
+        if matches!(&answer, Message::UpdatedReport(_)) && response_code(&answer) == 200 {
+            self.stats.readings += readings;
+        }
         Ok(())
     }
 
-    /// Closes the connection so the next request makes a new TLS handshake.
+    /// Closes its own connection so the next request makes a new TLS
+    /// handshake.
     pub fn reconnect(&mut self) {
-        self.conn.close();
+        self.link.close();
     }
 }
 
@@ -402,5 +456,61 @@ fn response_code(message: &Message) -> u16 {
         Message::CanceledPartyRegistration(m) => m.response.code,
         Message::DistributeEvent(m) => m.response.as_ref().map_or(200, |r| r.code),
         _ => 200,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::{Connection, Target};
+
+    fn ven(report_intervals: usize) -> Ven {
+        let target = Target {
+            addr: "127.0.0.1:9".parse().unwrap(),
+            host: "localhost".into(),
+            ca_pem: None,
+        };
+        let link = Link::own(Connection::new(target, None).unwrap(), None).unwrap();
+        let policy = Policy {
+            opt_out_fraction: 0.0,
+            update_every: 1,
+            baseline_w: 10_000.0,
+            report_intervals,
+        };
+        Ven::new("v".into(), link, policy, Some("ven-1".into()))
+    }
+
+    #[test]
+    fn one_interval_reports_the_present() {
+        let now = Utc::now();
+        let mut live = ven(1);
+        assert_eq!(live.next_intervals(now), vec![now]);
+        assert_eq!(live.next_intervals(now), vec![now]);
+    }
+
+    #[test]
+    fn several_intervals_catch_up_on_history_without_repeating_or_passing_now() {
+        let mut backfill = ven(96);
+        let now = Utc::now();
+        let first = backfill.next_intervals(now);
+        assert_eq!(first.len(), 96);
+        assert!(first[0] <= now - HISTORY + TimeDelta::seconds(1));
+        assert!(first.windows(2).all(|w| w[1] - w[0] == INTERVAL));
+        let second = backfill.next_intervals(now);
+        assert_eq!(
+            second[0] - first[95],
+            INTERVAL,
+            "continues where it stopped"
+        );
+        let mut sent = 192;
+        loop {
+            let next = backfill.next_intervals(now);
+            if next.is_empty() {
+                break;
+            }
+            assert!(next.iter().all(|t| *t + INTERVAL <= now));
+            sent += next.len();
+        }
+        assert_eq!(sent as i64, HISTORY.num_minutes());
     }
 }

@@ -1,21 +1,24 @@
-//! ven-sim against the real server in-process: 200 VENs, 10 seconds, closed
-//! loop, and the VTN stored what they sent. (`make test` runs this smoke.)
+//! ven-sim against the real server in-process: 200 VENs with certificates
+//! for 10 seconds in a closed loop (`make test` runs this smoke), and VENs
+//! with URL tokens sharing a few connections; each time the VTN stored what
+//! they sent.
 
 use app::models::event::NewEvent;
 use chrono::{TimeDelta, Utc};
 use clap::Parser;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 use ven_sim::client::Target;
+use ven_sim::provision::{Credential, Identity};
 use ven_sim::ven::Policy;
 use ven_sim::{Settings, provision};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let db_url = format!("sqlite://{}?mode=rwc", dir.path().join("vtn.db").display());
-    let pki = dir.path().join("pki");
+/// The VTN on a free port with a fresh database and development PKI in `dir`.
+async fn start_vtn(dir: &Path) -> (server::Server, PathBuf) {
+    let db_url = format!("sqlite://{}?mode=rwc", dir.join("vtn.db").display());
+    let pki = dir.join("pki");
     let cli = server::config::Cli::try_parse_from([
         "vtn",
         "--listen",
@@ -28,15 +31,31 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         "simulation-password",
     ])
     .unwrap();
-    let server = server::start(cli.config).await.unwrap();
+    (server::start(cli.config).await.unwrap(), pki)
+}
+
+/// A program whose VENs are asked for telemetry.
+async fn program(db: &sea_orm::DatabaseConnection) -> i32 {
+    let program = app::db::programs::create(db, "Shed", "http://utility.example/shed", 3600)
+        .await
+        .unwrap();
+    app::db::programs::set_report_defaults(db, program.id, (1, 1), (300, 300))
+        .await
+        .unwrap();
+    program.id
+}
+
+fn never_stop() -> tokio::sync::watch::Receiver<bool> {
+    tokio::sync::watch::channel(false).1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, pki) = start_vtn(dir.path()).await;
     let db = server.db.clone();
-    let program = app::db::programs::create(&db, "Shed", "http://utility.example/shed", 3600)
-        .await
-        .unwrap();
-    app::db::programs::set_report_defaults(&db, program.id, (1, 1), (300, 300))
-        .await
-        .unwrap();
-    let identities = provision::provision(&db, &pki, "sim", 200, Some(program.id))
+    let program = program(&db).await;
+    let identities = provision::provision(&db, &pki, "sim", 200, Some(program))
         .await
         .unwrap();
     let site_ids: Vec<i32> = {
@@ -57,7 +76,7 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         &NewEvent {
             notification_secs: 3600,
             ..NewEvent::simple(
-                program.id,
+                program,
                 site_ids.clone(),
                 Utc::now() - TimeDelta::minutes(1),
                 3600,
@@ -80,12 +99,14 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
             opt_out_fraction: 0.1,
             update_every: 5,
             baseline_w: 10_000.0,
+            report_intervals: 1,
         },
         concurrency: 32,
+        connections: 0,
         no_keep_alive: false,
         progress: false,
     };
-    let summary = ven_sim::run(settings, identities, Arc::new(AtomicBool::new(false)))
+    let summary = ven_sim::run(settings, identities, never_stop())
         .await
         .unwrap();
     for line in summary.stats.lines(summary.polling) {
@@ -128,5 +149,109 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
             "the shed shows: {m:?} vs {b:?}"
         );
     }
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_url_vens_share_connections_and_are_known_by_their_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, pki) = start_vtn(dir.path()).await;
+    let db = server.db.clone();
+    let program = program(&db).await;
+    let identities = provision::provision_tokens(&db, "tok", 40, Some(program))
+        .await
+        .unwrap();
+    let settings = Settings {
+        target: Target {
+            addr: server.https_addr,
+            host: "localhost".into(),
+            ca_pem: Some(Arc::new(std::fs::read(pki.join("server-ca.pem")).unwrap())),
+        },
+        duration: Duration::from_secs(4),
+        poll_interval: Duration::ZERO,
+        policy: Policy {
+            opt_out_fraction: 0.0,
+            update_every: 2,
+            baseline_w: 10_000.0,
+            report_intervals: 12,
+        },
+        concurrency: 8,
+        connections: 4,
+        no_keep_alive: false,
+        progress: false,
+    };
+    let summary = ven_sim::run(settings.clone(), identities.clone(), never_stop())
+        .await
+        .unwrap();
+    assert_eq!(summary.registered, 40);
+    assert_eq!(
+        summary.stats.errors(),
+        0,
+        "{:?}",
+        summary.stats.lines(summary.polling)
+    );
+    assert_eq!(summary.handshakes, 4, "40 VENs over 4 shared connections");
+
+    // Each VEN is a site of its own to the VTN, found by its token (none has
+    // a certificate), and every reading it acknowledged was committed.
+    let mut fleet = Vec::new();
+    for identity in &identities {
+        let site = app::db::sites::by_ven_name(&db, &identity.ven_name)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(site.fingerprint.is_none());
+        assert!(
+            site.registration_id.is_some(),
+            "{} registered",
+            site.ven_name
+        );
+        fleet.push(Identity {
+            ven_id: Some(site.ven_id),
+            ..identity.clone()
+        });
+    }
+    let stored = app::db::entity::reading::Entity::find()
+        .count(&db)
+        .await
+        .unwrap();
+    assert!(summary.stats.readings > 0);
+    assert_eq!(
+        stored, summary.stats.readings,
+        "readings committed = acknowledged"
+    );
+
+    // The same VENs again as an already registered fleet on a schedule: they
+    // only poll. A VEN with a token the VTN never issued is refused (464).
+    fleet.push(Identity {
+        ven_name: "stranger".into(),
+        credential: Credential::Token("not-a-token-of-this-vtn".into()),
+        ven_id: Some("ven-stranger".into()),
+    });
+    let again = ven_sim::run(
+        Settings {
+            duration: Duration::from_secs(3),
+            poll_interval: Duration::from_secs(1),
+            policy: Policy {
+                update_every: 0,
+                ..settings.policy
+            },
+            ..settings
+        },
+        fleet,
+        never_stop(),
+    )
+    .await
+    .unwrap();
+    let lines = again.stats.lines(again.polling);
+    assert_eq!(
+        again.stats.count("oadrCreatePartyRegistration"),
+        0,
+        "{lines:?}"
+    );
+    assert!(again.stats.count("oadrPoll") >= 41 * 2, "{lines:?}");
+    let poll = lines.iter().find(|l| l.message == "oadrPoll").unwrap();
+    let refused = poll.errors.get("464").copied().unwrap_or_default();
+    assert!(refused >= 2 && refused == again.stats.errors(), "{lines:?}");
     server.shutdown().await;
 }
