@@ -73,10 +73,10 @@ if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 fi
 
-if ! "$ROOT/.tools/venv/bin/python" -c 'import openleadr' 2>/dev/null; then
+if ! "$ROOT/.tools/venv/bin/python" -c 'import openleadr, schemathesis' 2>/dev/null; then
   # openleadr ships the official OpenADR 2.0b XSD (used by the codec tests)
   # and is the third-party VEN/VTN of the interop tests.
-  log "installing openleadr (PyPI) into .tools/venv"
+  log "installing openleadr and schemathesis (PyPI) into .tools/venv"
   python3 -m venv "$ROOT/.tools/venv"
   "$ROOT/.tools/venv/bin/pip" install -q -r "$ROOT/scripts/requirements.txt"
 fi

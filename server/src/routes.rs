@@ -30,6 +30,8 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
         .route("/whoami", get(whoami::show))
+        .route("/api/v1/openapi.json", get(api::openapi::json))
+        .route("/api/v1/docs", get(api::openapi::page))
         .route("/api/v1/customers", get(api::catalog::customers))
         .route("/api/v1/programs", get(api::catalog::programs))
         .route("/api/v1/sites", get(api::sites::list))

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// A person who signs in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Account {
     /// Login name.
     pub username: String,
@@ -17,6 +18,7 @@ pub struct Account {
 
 /// A bearer token of the management API (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApiToken {
     /// Primary key.
     pub id: i32,
@@ -41,6 +43,7 @@ impl ApiToken {
 
 /// What the users page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Accounts {
     /// Every account by name.
     pub users: Vec<Account>,

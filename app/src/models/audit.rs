@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One audited action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// When.
     pub at: DateTime<Utc>,
@@ -20,6 +21,7 @@ pub struct AuditEntry {
 
 /// A page of the log, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     /// The entries.
     pub entries: Vec<AuditEntry>,

@@ -10,6 +10,7 @@ pub const WARN_BEFORE: TimeDelta = TimeDelta::days(30);
 
 /// The key algorithm of an issued certificate.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum KeyType {
     /// ECDSA on P-256 with SHA-256: small and fast (the default).
@@ -51,6 +52,7 @@ impl FromStr for KeyType {
 
 /// Where a certificate stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CertificateState {
     /// Valid and bound to its site.
@@ -100,6 +102,7 @@ impl CertificateState {
 
 /// An issued certificate, without its key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Certificate {
     /// Primary key.
     pub id: i32,
@@ -127,6 +130,7 @@ pub struct Certificate {
 
 /// A newly issued certificate with its private key: handed out once, never stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IssuedCertificate {
     /// The stored record.
     pub certificate: Certificate,
@@ -140,6 +144,7 @@ pub struct IssuedCertificate {
 
 /// The VEN CA as the certificates page describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CaSummary {
     /// Subject common name.
     pub common_name: String,
@@ -151,6 +156,7 @@ pub struct CaSummary {
 
 /// What the certificates page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CertificateList {
     /// The VEN client CA, if readable.
     pub ca: Option<CaSummary>,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A customer as the lists show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Customer {
     /// Primary key.
     pub id: i32,
@@ -17,6 +18,7 @@ pub struct Customer {
 
 /// What the operator enters to create or edit a customer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerForm {
     /// Name (required, unique).
     pub name: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// One signal of an event: its name and type (OpenADR 2.0b vocabulary, e.g.
 /// `SIMPLE`/`level` or `ELECTRICITY_PRICE`/`price`) and consecutive intervals.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Signal {
     /// `SIMPLE`, `ELECTRICITY_PRICE`, … or an `x-` extension.
     pub name: String,
@@ -51,6 +52,7 @@ impl Signal {
 
 /// An interval of a signal.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Interval {
     /// Length in seconds.
     pub duration_secs: i64,
@@ -60,6 +62,7 @@ pub struct Interval {
 
 /// Targets beyond the event's sites (groupID, resourceID, partyID).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExtraTargets {
     /// `ei:groupID`s.
     pub group_ids: Vec<String>,
@@ -71,6 +74,7 @@ pub struct ExtraTargets {
 
 /// What an operator (or the API) gives to create an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NewEvent {
     /// The program (its market context goes to VENs).
     pub program_id: i32,
@@ -102,6 +106,7 @@ pub struct NewEvent {
 
 /// The lifecycle states of OpenADR's `eventStatus`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum EventStatus {
     /// Starts later than the program's near window.
@@ -235,6 +240,7 @@ impl NewEvent {
 
 /// Which events a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum EventFilter {
     /// Every event.
     All,
@@ -293,6 +299,7 @@ impl EventFilter {
 
 /// An event as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventSummary {
     /// Primary key.
     pub id: i32,
@@ -324,6 +331,7 @@ pub struct EventSummary {
 
 /// A page of events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventPage {
     /// The events, newest start first.
     pub events: Vec<EventSummary>,
@@ -333,6 +341,7 @@ pub struct EventPage {
 
 /// One site's state for an event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SiteDelivery {
     /// Site key.
     pub site_id: i32,
@@ -354,6 +363,7 @@ pub struct SiteDelivery {
 
 /// Everything the event page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EventDetail {
     /// The list fields.
     pub summary: EventSummary,

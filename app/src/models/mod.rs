@@ -16,6 +16,7 @@ use std::str::FromStr;
 
 /// What a user may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Everything, including users, programs and certificates.
@@ -60,6 +61,7 @@ impl FromStr for Role {
 
 /// The signed-in user.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionUser {
     /// Login name.
     pub username: String,
@@ -69,6 +71,7 @@ pub struct SessionUser {
 
 /// A customer and its sites, for the overview.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerSites {
     /// The customer.
     pub customer: customer::Customer,
@@ -78,6 +81,7 @@ pub struct CustomerSites {
 
 /// What the overview page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Overview {
     /// Who is looking.
     pub user: SessionUser,

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A program with its sites.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Program {
     /// Primary key.
     pub id: i32,
@@ -23,6 +24,7 @@ pub struct Program {
 
 /// What an admin enters for a program.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProgramForm {
     /// Name.
     pub name: String,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A site as lists show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SiteSummary {
     /// Primary key.
     pub id: i32,
@@ -26,6 +27,7 @@ pub struct SiteSummary {
 
 /// What the operator enters to create or edit a site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SiteForm {
     /// Owner.
     pub customer_id: i32,
@@ -98,6 +100,7 @@ pub fn normalize_fingerprint(text: &str) -> Result<String, String> {
 
 /// A data point the VEN declared in its METADATA report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeclaredPoint {
     /// Report name, e.g. `TELEMETRY_USAGE`.
     pub report_name: String,
@@ -113,6 +116,7 @@ pub struct DeclaredPoint {
 
 /// An availability (opt) schedule the VEN sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OptSchedule {
     /// The opt's ID.
     pub opt_id: String,
@@ -130,6 +134,7 @@ pub struct OptSchedule {
 
 /// One kind of schema deviation seen in this VEN's recent messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DeviationCount {
     /// The deviation as the reader described it.
     pub text: String,
@@ -139,6 +144,7 @@ pub struct DeviationCount {
 
 /// Everything the site page shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SiteDetail {
     /// The list fields.
     pub summary: SiteSummary,
@@ -174,6 +180,7 @@ pub struct SiteDetail {
 
 /// One exchange of the VEN's message log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoggedExchange {
     /// Log ID.
     pub id: i64,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One line of a chart.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Series {
     /// Legend text, e.g. `measured kW`.
     pub name: String,
@@ -14,6 +15,7 @@ pub struct Series {
 
 /// A chart: a window of time and the lines in it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Chart {
     /// Window start.
     pub from: DateTime<Utc>,

@@ -90,11 +90,14 @@ fn Users(
                     let label_role = format!("Role of {}", u.username);
                     let label_password = format!("New password for {}", u.username);
                     let for_role = name.clone();
+                    let current = u.role;
                     view! {
                         <tr data-test="user-row">
                             <td>{u.username.clone()}</td>
                             <td>
-                                <select aria-label=label_role on:change=move |ev| {
+                                // After each role change the select shows the stored role
+                                // again: a refused change must not look applied.
+                                <select aria-label=label_role prop:value=move || { role.version().get(); current.as_str() } on:change=move |ev| {
                                     if let Ok(r) = event_target_value(&ev).parse::<Role>() {
                                         role.dispatch(SetUserRole { username: for_role.clone(), role: r });
                                     }
@@ -113,6 +116,7 @@ fn Users(
                             </td>
                         </tr>
                     }
+                    .into_any()
                 }).collect_view()}
             </tbody>
         </table>
@@ -191,6 +195,7 @@ fn Tokens(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl Into
                             </td>
                         </tr>
                     }
+                    .into_any()
                 }).collect_view()}
             </tbody>
         </table>

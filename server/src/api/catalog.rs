@@ -10,7 +10,9 @@ use axum::Json;
 use axum::extract::State;
 use sea_orm::DatabaseConnection;
 
-/// `GET /api/v1/customers`: every customer by name.
+/// Every customer by name.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "catalog",
+    responses((status = 200, description = "Customers", body = Vec<Customer>)))]
 pub async fn customers(
     _client: Client,
     State(db): State<DatabaseConnection>,
@@ -18,7 +20,9 @@ pub async fn customers(
     Ok(Json(customers::list(&db).await?))
 }
 
-/// `GET /api/v1/programs`: every program with its sites and report requests.
+/// Every program with its sites and report requests.
+#[utoipa::path(get, path = "/api/v1/programs", tag = "catalog",
+    responses((status = 200, description = "Programs", body = Vec<Program>)))]
 pub async fn programs(
     _client: Client,
     State(db): State<DatabaseConnection>,

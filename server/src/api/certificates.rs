@@ -2,17 +2,21 @@
 //! list, issue for a site (the key is in the answer, once), revoke. Admins only.
 
 use super::auth::Client;
+use super::id::Id;
 use super::problem::Problem;
 use crate::state::AppState;
 use app::models::Role;
 use app::models::certificate::{Certificate, CertificateList, IssuedCertificate, KeyType};
 use app::pki;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::body::Bytes;
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-/// `GET /api/v1/certificates`: the VEN CA and every issued certificate, newest first.
+/// The VEN CA and every issued certificate, newest first (admin).
+#[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates",
+    responses((status = 200, description = "The CA and the certificates", body = CertificateList)))]
 pub async fn list(
     client: Client,
     State(state): State<AppState>,
@@ -22,7 +26,7 @@ pub async fn list(
 }
 
 /// Body of an issue request.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
     /// `ecdsa-p256` (default) or `rsa-2048`.
@@ -30,17 +34,29 @@ pub struct IssueRequest {
     key_type: KeyType,
 }
 
-/// `POST /api/v1/sites/{id}/certificates`: issues a certificate for the
-/// site's VEN and binds the site to it. The private key is in this answer
-/// only.
+/// Issues a certificate for the site's VEN and binds the site to it (admin).
+/// The private key is in this answer only.
+#[utoipa::path(post, path = "/api/v1/sites/{id}/certificates", tag = "certificates",
+    params(("id" = i32, Path, description = "The site's key")),
+    request_body(content = Option<IssueRequest>, description = "Optional; the key type defaults to ecdsa-p256"),
+    responses(
+        (status = 201, description = "Issued; the key is shown this once", body = IssuedCertificate),
+        (status = 409, description = "The VTN has no usable VEN CA key", body = Problem, content_type = "application/problem+json")))]
 pub async fn issue(
     client: Client,
     State(state): State<AppState>,
-    Path(site_id): Path<i32>,
-    body: Option<Json<IssueRequest>>,
+    Id(site_id): Id,
+    body: Bytes,
 ) -> Result<(StatusCode, Json<IssuedCertificate>), Problem> {
     client.require(Role::Admin)?;
-    let key_type = body.map(|Json(b)| b.key_type).unwrap_or_default();
+    // The body is optional: no body issues the default key type.
+    let request: IssueRequest = if body.is_empty() {
+        IssueRequest::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| Problem::invalid(format!("the body is not an issue request: {e}")))?
+    };
+    let key_type = request.key_type;
     let actor = format!("token:{}", client.name);
     let issued = pki::issue(&state.db, &state.ven_ca, site_id, key_type, &actor).await?;
     let target = format!(
@@ -51,12 +67,15 @@ pub async fn issue(
     Ok((StatusCode::CREATED, Json(issued)))
 }
 
-/// `POST /api/v1/certificates/{id}/revoke`: the certificate is refused from
-/// now on (TLS handshakes and requests on open connections).
+/// Revokes a certificate (admin): refused from now on, at the TLS handshake
+/// and on connections already open.
+#[utoipa::path(post, path = "/api/v1/certificates/{id}/revoke", tag = "certificates",
+    params(("id" = i32, Path, description = "The certificate's ID")),
+    responses((status = 200, description = "Revoked", body = Certificate)))]
 pub async fn revoke(
     client: Client,
     State(state): State<AppState>,
-    Path(id): Path<i32>,
+    Id(id): Id,
 ) -> Result<Json<Certificate>, Problem> {
     client.require(Role::Admin)?;
     let actor = format!("token:{}", client.name);

@@ -5,10 +5,12 @@ pub mod auth;
 pub mod catalog;
 pub mod certificates;
 pub mod events;
+pub mod id;
+pub mod openapi;
 pub mod problem;
 pub mod sites;
 
 /// Any `/api/v1` path that matches no route.
 pub async fn not_found() -> problem::Problem {
-    problem::Problem::not_found("no such API endpoint; see /api/v1/events and /api/v1/sites")
+    problem::Problem::not_found("no such API endpoint; see /api/v1/docs")
 }

@@ -5,12 +5,16 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// A problem report: the status, a short title and what exactly went wrong.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
+    /// Always `about:blank`: the status says what kind of problem it is.
     #[serde(rename = "type")]
     kind: &'static str,
+    /// The status's name.
     title: &'static str,
+    /// The HTTP status.
     status: u16,
+    /// What exactly went wrong.
     detail: String,
 }
 
@@ -88,6 +92,25 @@ impl From<app::pki::PkiError> for Problem {
         }
     }
 }
+
+/// A request the extractors could not read (bad JSON, query or path) is
+/// answered as a problem document too, with the extractor's status.
+macro_rules! from_rejection {
+    ($($rejection:ty),*) => {$(
+        impl From<$rejection> for Problem {
+            fn from(rejection: $rejection) -> Self {
+                let status = rejection.status();
+                Self::new(status, status.canonical_reason().unwrap_or("Bad Request"), rejection.body_text())
+            }
+        }
+    )*};
+}
+
+from_rejection!(
+    axum::extract::rejection::JsonRejection,
+    axum::extract::rejection::QueryRejection,
+    axum::extract::rejection::PathRejection
+);
 
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {

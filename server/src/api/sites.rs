@@ -1,12 +1,13 @@
 //! `/api/v1/sites`: the sites with their VEN and online state.
 
 use super::auth::Client;
+use super::id::Id;
 use super::problem::Problem;
 use crate::openadr::OadrSettings;
 use app::db::site_admin;
 use app::models::site::{SiteDetail, SiteSummary};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{TimeDelta, Utc};
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -15,7 +16,9 @@ fn online_since(settings: &OadrSettings) -> chrono::DateTime<Utc> {
     Utc::now() - TimeDelta::from_std(settings.offline_after).unwrap_or(TimeDelta::minutes(15))
 }
 
-/// `GET /api/v1/sites`.
+/// Every site with its VEN and online state.
+#[utoipa::path(get, path = "/api/v1/sites", tag = "sites",
+    responses((status = 200, description = "Sites", body = Vec<SiteSummary>)))]
 pub async fn list(
     _client: Client,
     State(db): State<DatabaseConnection>,
@@ -26,12 +29,15 @@ pub async fn list(
     ))
 }
 
-/// `GET /api/v1/sites/{id}`: registration, declared reports, opts.
+/// A site: registration, declared reports, opts.
+#[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "sites",
+    params(("id" = i32, Path, description = "The site's key")),
+    responses((status = 200, description = "The site", body = SiteDetail)))]
 pub async fn show(
     _client: Client,
     State(db): State<DatabaseConnection>,
     State(settings): State<Arc<OadrSettings>>,
-    Path(id): Path<i32>,
+    Id(id): Id,
 ) -> Result<Json<SiteDetail>, Problem> {
     site_admin::detail(&db, id, online_since(&settings))
         .await?

@@ -180,6 +180,52 @@ async fn an_integration_sends_an_event_in_one_call_retries_safely_and_cancels_it
     )
     .await;
     assert_eq!(wrong_filter.status, 422);
+    let too_many = call(
+        &vtn,
+        "GET",
+        "/api/v1/events?per_page=101",
+        Some(&operator),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(too_many.status, 422);
+    assert!(
+        json(&too_many)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("per_page is 1 to 100")
+    );
+    // Unreadable paths, queries and bodies are problem documents too.
+    for (method, path, body) in [
+        ("GET", "/api/v1/events/not-a-number", None),
+        ("GET", "/api/v1/events?page=-1", None),
+        (
+            "POST",
+            "/api/v1/events:send",
+            Some(json!({"start": "yesterday"})),
+        ),
+    ] {
+        let refused = call(&vtn, method, path, Some(&operator), body, &[]).await;
+        assert!(
+            matches!(refused.status.as_u16(), 400 | 422),
+            "{path}: {}",
+            refused.status
+        );
+        assert_eq!(
+            refused.headers["content-type"], "application/problem+json",
+            "{path}"
+        );
+    }
+    let spec = call(&vtn, "GET", "/api/v1/openapi.json", None, None, &[]).await;
+    assert_eq!(spec.status, 200, "the document is public");
+    assert!(json(&spec)["paths"]["/api/v1/events:send"]["post"].is_object());
+    let docs = call(&vtn, "GET", "/api/v1/docs", None, None, &[]).await;
+    assert!(
+        docs.body.contains("<code>/api/v1/events:send</code>"),
+        "{}",
+        docs.body
+    );
 
     let id = event["summary"]["id"].as_i64().unwrap();
     let cancelled = call(
