@@ -1,4 +1,4 @@
-use crate::components::{Badge, ErrorBox, Time, action_error};
+use crate::components::{Badge, ConfirmButton, ErrorBox, Time, action_error};
 use crate::functions::certificates::{IssueCertificate, RevokeCertificate, list_certificates};
 use crate::functions::sites::list_sites;
 use crate::models::certificate::{Certificate, CertificateList, IssuedCertificate, KeyType};
@@ -147,7 +147,6 @@ fn Certificates(list: CertificateList, revoke: ServerAction<RevokeCertificate>) 
 
 #[component]
 fn Row(c: Certificate, revoke: ServerAction<RevokeCertificate>) -> impl IntoView {
-    let confirming = RwSignal::new(false);
     let id = c.id;
     let live = c.revoked_at.is_none();
     let site = c.site_id.map(|sid| view! {
@@ -165,16 +164,8 @@ fn Row(c: Certificate, revoke: ServerAction<RevokeCertificate>) -> impl IntoView
             <td><Time at=c.issued_at /> " by " {c.issued_by.clone()}</td>
             <td>
                 {live.then(|| view! {
-                    <Show
-                        when=move || confirming.get()
-                        fallback=move || view! {
-                            <button type="button" class="secondary" on:click=move |_| confirming.set(true)>"Revoke"</button>
-                        }
-                    >
-                        <span>"Refuse this VEN from now on? "</span>
-                        <button type="button" class="danger" on:click=move |_| { revoke.dispatch(RevokeCertificate { id }); }>"Revoke"</button>
-                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep"</button>
-                    </Show>
+                    <ConfirmButton label="Revoke" question="Refuse this VEN from now on?"
+                        on_confirm=move || { revoke.dispatch(RevokeCertificate { id }); } />
                 })}
             </td>
         </tr>

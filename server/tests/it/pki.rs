@@ -191,15 +191,21 @@ async fn a_certificate_issued_through_the_api_works_until_revoked() {
     vtn.server.shutdown().await;
 }
 
-fn vtn_cli(vtn: &TestServer, args: &[&str]) -> std::process::Output {
+/// Runs the `vtn` binary on a database and development PKI directory.
+fn vtn_on(db_url: &str, pki: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_vtn"))
         .args(args)
-        .env("VTN_DATABASE_URL", &vtn.db_url)
-        .env("VTN_DEV_PKI_DIR", vtn.dir.path().join("pki"))
+        .env("VTN_DATABASE_URL", db_url)
+        .env("VTN_DEV_PKI_DIR", pki)
         .env("VTN_LOG", "error")
         .env_remove("VTN_CONFIG")
         .output()
         .expect("run vtn")
+}
+
+/// Runs the `vtn` binary beside a running server, on its database and PKI.
+fn vtn_cli(vtn: &TestServer, args: &[&str]) -> std::process::Output {
+    vtn_on(&vtn.db_url, &vtn.dir.path().join("pki"), args)
 }
 
 #[tokio::test]
@@ -277,16 +283,7 @@ fn pki_init_refuses_to_overwrite_and_import_checks_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}/vtn.db?mode=rwc", dir.path().display());
     let pki = dir.path().join("pki");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_vtn"))
-            .args(args)
-            .env("VTN_DATABASE_URL", &db)
-            .env("VTN_DEV_PKI_DIR", &pki)
-            .env("VTN_LOG", "error")
-            .env_remove("VTN_CONFIG")
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| vtn_on(&db, &pki, args);
     let init = run(&["pki", "init", "--name", "Utility VEN CA"]);
     assert!(
         init.status.success(),
