@@ -4,7 +4,7 @@ use crate::state::AppState;
 use crate::{api, export, health, metrics, middleware, openadr, whoami};
 use app::{App, shell};
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::time::Duration;
@@ -32,6 +32,14 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/whoami", get(whoami::show))
         .route("/api/v1/customers", get(api::catalog::customers))
         .route("/api/v1/programs", get(api::catalog::programs))
+        .route(
+            "/api/v1/programs/{id}/day-ahead",
+            put(api::day_ahead::put_settings),
+        )
+        .route(
+            "/api/v1/programs/{id}/prices/{date}",
+            get(api::day_ahead::get_prices).put(api::day_ahead::put_prices),
+        )
         .route("/api/v1/sites", get(api::sites::list))
         .route("/api/v1/sites/{id}", get(api::sites::show))
         .route(

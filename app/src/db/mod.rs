@@ -6,6 +6,7 @@ pub mod audit;
 pub mod certificates;
 pub mod changes;
 pub mod customers;
+pub mod day_ahead;
 pub mod entity;
 pub mod event_views;
 pub mod events;

@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod certificate;
 pub mod customer;
+pub mod day_ahead;
 pub mod event;
 pub mod program;
 pub mod site;
