@@ -40,6 +40,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             "/api/v1/programs/{id}/prices/{date}",
             get(api::day_ahead::get_prices).put(api::day_ahead::put_prices),
         )
+        .route("/api/v1/day-ahead/alerts", get(api::day_ahead::alerts))
         .route("/api/v1/sites", get(api::sites::list))
         .route("/api/v1/sites/{id}", get(api::sites::show))
         .route(

@@ -342,4 +342,31 @@ mod tests {
             None
         );
     }
+
+    #[tokio::test]
+    async fn prices_of_a_published_date_can_no_longer_be_changed() {
+        let db = database().await;
+        let id = new_york_program(&db).await;
+        let site = crate::db::sites::create(&db, "Barn", "barn", None)
+            .await
+            .unwrap();
+        programs::add_site(&db, id, site.id).await.unwrap();
+        let day = date(2027, 6, 2);
+        store_prices(&db, id, day, &[0.1; 24], "t").await.unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339("2027-06-01T21:00:00Z")
+            .unwrap()
+            .to_utc();
+        let report = crate::db::publications::publish_due(&db, now)
+            .await
+            .unwrap();
+        assert_eq!(report.published.len(), 1);
+        let error = store_prices(&db, id, day, &[0.2; 24], "t")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, DayAheadError::Published(_)));
+        assert!(error.to_string().contains(&report.published[0].2));
+        let shown = prices_of(&db, id, day).await.unwrap().unwrap();
+        assert_eq!(shown.prices, vec![0.1; 24], "unchanged");
+        assert_eq!(shown.publication.unwrap().event_id, report.published[0].2);
+    }
 }

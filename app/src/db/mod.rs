@@ -15,6 +15,7 @@ pub mod opts;
 pub mod pending;
 pub mod program_admin;
 pub mod programs;
+pub mod publications;
 pub mod readings;
 pub mod reports;
 pub mod sessions;

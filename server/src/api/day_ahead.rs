@@ -1,12 +1,12 @@
-//! Day-ahead prices under `/api/v1/programs/{id}`: a program's schedule and
-//! the prices of a local date (stored, read back with their publication and
-//! alert).
+//! Day-ahead prices under `/api/v1/programs/{id}`: a program's schedule, the
+//! prices of a local date (stored, read back with their publication and
+//! alert), and open alerts.
 
 use super::auth::Client;
 use super::problem::Problem;
 use app::db::day_ahead;
 use app::models::Role;
-use app::models::day_ahead::{DayAheadSettings, DayPrices};
+use app::models::day_ahead::{DayAheadAlert, DayAheadSettings, DayPrices};
 use axum::Json;
 use axum::extract::{Path, State};
 use chrono::NaiveDate;
@@ -82,4 +82,13 @@ pub async fn put_settings(
         )
         .await;
     Ok(Json(saved))
+}
+
+/// `GET /api/v1/day-ahead/alerts`: dates not published on time and not
+/// published since.
+pub async fn alerts(
+    _client: Client,
+    State(db): State<DatabaseConnection>,
+) -> Result<Json<Vec<DayAheadAlert>>, Problem> {
+    Ok(Json(day_ahead::open_alerts(&db).await?))
 }
