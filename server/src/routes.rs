@@ -40,6 +40,10 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             "/api/v1/programs/{id}/prices/{date}",
             get(api::day_ahead::get_prices).put(api::day_ahead::put_prices),
         )
+        .route(
+            "/api/v1/programs/{id}/settlement/{file}",
+            get(api::day_ahead::settlement),
+        )
         .route("/api/v1/day-ahead/alerts", get(api::day_ahead::alerts))
         .route("/api/v1/sites", get(api::sites::list))
         .route("/api/v1/sites/{id}", get(api::sites::show))
@@ -69,6 +73,10 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             get(export::event_telemetry),
         )
         .route("/export/audit.csv", get(export::audit_log))
+        .route(
+            "/export/programs/{id}/settlement/{file}",
+            get(export::program_settlement),
+        )
         .route(
             "/export/sites/{id}/readings.csv",
             get(export::site_readings),

@@ -19,6 +19,7 @@ pub mod publications;
 pub mod readings;
 pub mod reports;
 pub mod sessions;
+pub mod settlement;
 pub mod site_admin;
 pub mod sites;
 pub mod telemetry;

@@ -54,6 +54,7 @@ pub fn ProgramsPage() -> impl IntoView {
                                             } else {
                                                 "off".to_owned()
                                             }}
+                                            <SettlementLink program_id=p.id />
                                         </td>
                                         <td>{p.sites.iter().map(|s| s.1.clone()).collect::<Vec<_>>().join(", ")}</td>
                                         <td>
@@ -190,6 +191,24 @@ fn ProgramEditor(
                 <button type="button" class="secondary" on:click=move |_| on_done(false)>"Cancel"</button>
             </div>
         </form>
+    }
+}
+
+/// A date picker and the link to that date's settlement CSV (hourly usage
+/// per site), served to signed-in users under /export.
+#[component]
+fn SettlementLink(program_id: i32) -> impl IntoView {
+    let date = RwSignal::new(String::new());
+    view! {
+        <span class="settlement">
+            <input type="date" aria-label="Settlement date" bind:value=date />
+            {move || {
+                let day = date.get();
+                (!day.is_empty()).then(|| view! {
+                    <a href=format!("/export/programs/{program_id}/settlement/{day}.csv") download>"Settlement CSV"</a>
+                })
+            }}
+        </span>
     }
 }
 

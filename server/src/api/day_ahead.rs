@@ -1,14 +1,16 @@
 //! Day-ahead prices under `/api/v1/programs/{id}`: a program's schedule, the
 //! prices of a local date (stored, read back with their publication and
-//! alert), and open alerts.
+//! alert), open alerts, and the settlement CSV of a date.
 
 use super::auth::Client;
 use super::problem::Problem;
-use app::db::day_ahead;
+use app::db::{day_ahead, settlement};
 use app::models::Role;
 use app::models::day_ahead::{DayAheadAlert, DayAheadSettings, DayPrices};
 use axum::Json;
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
@@ -91,4 +93,32 @@ pub async fn alerts(
     State(db): State<DatabaseConnection>,
 ) -> Result<Json<Vec<DayAheadAlert>>, Problem> {
     Ok(Json(day_ahead::open_alerts(&db).await?))
+}
+
+/// `GET /api/v1/programs/{id}/settlement/{date}.csv`: hourly usage per
+/// participating site (the route captures the whole last segment).
+pub async fn settlement(
+    _client: Client,
+    State(db): State<DatabaseConnection>,
+    Path((id, file)): Path<(i32, String)>,
+) -> Result<Response, Problem> {
+    let date = file
+        .strip_suffix(".csv")
+        .ok_or_else(|| Problem::not_found("the settlement is served as {date}.csv"))?;
+    let date = parse_date(date)?;
+    let mut body = String::new();
+    settlement::export_csv(&db, id, date, |chunk| body.push_str(chunk))
+        .await?
+        .ok_or_else(|| Problem::not_found(format!("no program {id}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"program-{id}-settlement-{date}.csv\""),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

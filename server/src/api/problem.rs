@@ -101,6 +101,16 @@ impl From<app::db::day_ahead::DayAheadError> for Problem {
     }
 }
 
+impl From<app::db::settlement::SettlementError> for Problem {
+    fn from(error: app::db::settlement::SettlementError) -> Self {
+        use app::db::settlement::SettlementError;
+        match error {
+            SettlementError::Invalid(message) => Self::invalid(message),
+            SettlementError::Db(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
