@@ -1,6 +1,8 @@
 //! The day-ahead publisher's one pass: for each program publishing on
 //! schedule whose publish time has come, create tomorrow's price event from
-//! the stored prices, exactly once, or raise an alert saying why it cannot.
+//! the stored prices, exactly once, or raise an alert saying why it cannot;
+//! and raise one when a day begins with its prices stored but unpublished
+//! (no pass ran in its window).
 //!
 //! Exactly once is the database's doing: the publication row, unique per
 //! program and local date, is written in the event's own transaction, so of
@@ -52,6 +54,11 @@ pub async fn publish_due(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<
                 continue;
             }
         };
+        let today = now.with_timezone(&zone).date_naive();
+        if let Some(message) = missed(db, program.id, today).await? {
+            raise_alert(db, &program, today, &message, now).await?;
+            report.alerts.push((program.id, today, message));
+        }
         let Some(date) = local_day::due_date(now, zone, publish_at) else {
             continue;
         };
@@ -163,6 +170,33 @@ async fn publish(
         Err(EventError::Db(error)) => Err(Unpublishable::Db(error)),
         Err(error) => Err(Unpublishable::Why(error.to_string())),
     }
+}
+
+/// Why `today` is a silent gap, if it is one: its prices were stored but it
+/// began unpublished and without an alert, so no pass ran between the
+/// publish time and midnight (the VTN was down). Dates without prices are
+/// left alone: a program enabled today has no gap to report.
+async fn missed(
+    db: &DatabaseConnection,
+    program_id: i32,
+    today: NaiveDate,
+) -> Result<Option<String>, DbErr> {
+    if stored_prices(db, program_id, today).await?.is_none()
+        || publication(db, program_id, today).await?.is_some()
+    {
+        return Ok(None);
+    }
+    let alerted = day_ahead_alert::Entity::find()
+        .filter(day_ahead_alert::Column::ProgramId.eq(program_id))
+        .filter(day_ahead_alert::Column::LocalDate.eq(today))
+        .one(db)
+        .await?
+        .is_some();
+    Ok((!alerted).then(|| {
+        format!(
+            "the prices for {today} were stored but not published before the day began; was the VTN running at the publish time?"
+        )
+    }))
 }
 
 /// Records the alert, once per program and date (the unique key again); a
@@ -471,6 +505,36 @@ mod tests {
             assert_eq!(event.duration_secs, hours as i64 * 3600);
             assert_eq!(event.dtstart, start);
         }
+    }
+
+    #[tokio::test]
+    async fn stored_prices_left_unpublished_by_a_down_vtn_raise_an_alert_the_next_day() {
+        let db = database().await;
+        let (program, _) = nhec(&db).await;
+        let day = date(2027, 6, 2);
+        store_prices(&db, program.id, day, &prices(24), "test")
+            .await
+            .unwrap();
+        // No pass ran on the evening of the 1st; the next is at 08:00 on the 2nd.
+        let morning = publish_due(&db, utc(2027, 6, 2, 12)).await.unwrap();
+        assert!(morning.published.is_empty());
+        assert_eq!(morning.alerts.len(), 1, "{morning:?}");
+        assert_eq!(
+            (morning.alerts[0].0, morning.alerts[0].1),
+            (program.id, day)
+        );
+        assert!(
+            morning.alerts[0]
+                .2
+                .contains("not published before the day began")
+        );
+        assert!(events_of(&db).await.is_empty(), "nothing is published late");
+        assert_eq!(
+            publish_due(&db, utc(2027, 6, 2, 13)).await.unwrap(),
+            PassReport::default(),
+            "raised once"
+        );
+        assert_eq!(open_alerts(&db).await.unwrap().len(), 1);
     }
 
     #[tokio::test]
