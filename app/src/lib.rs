@@ -14,6 +14,8 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod local_day;
+#[cfg(feature = "ssr")]
 pub mod pki;
 #[cfg(feature = "ssr")]
 mod throttle;

@@ -13,6 +13,7 @@ mod m20261123_000007_create_customers;
 mod m20261123_000008_create_api_tokens;
 mod m20261123_000009_create_audit_log;
 mod m20261130_000010_create_ven_certificates;
+mod m20261130_000011_create_day_ahead;
 
 /// All migrations of the VTN, oldest first.
 #[derive(Debug)]
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_create_api_tokens::Migration),
             Box::new(m20261123_000009_create_audit_log::Migration),
             Box::new(m20261130_000010_create_ven_certificates::Migration),
+            Box::new(m20261130_000011_create_day_ahead::Migration),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! CSV downloads for signed-in operators: an event's telemetry (site, time,
-//! baseline kW, measured kW) and a site's raw readings.
+//! baseline kW, measured kW), a site's raw readings and a day-ahead
+//! program's settlement of a date.
 
 use crate::session::Operator;
 use app::db::{readings, reports, sites, telemetry};
@@ -58,6 +59,33 @@ pub async fn audit_log(Operator(user): Operator, State(db): State<DatabaseConnec
     match app::db::audit::export_csv(&db, |chunk| body.push_str(chunk)).await {
         Ok(()) => csv("audit-log.csv", body),
         Err(error) => failed(error),
+    }
+}
+
+/// `GET /export/programs/{id}/settlement/{date}.csv`: hourly usage per
+/// participating site over the program's local date.
+pub async fn program_settlement(
+    Operator(user): Operator,
+    State(db): State<DatabaseConnection>,
+    Path((id, file)): Path<(i32, String)>,
+) -> Response {
+    let Some(date) = file
+        .strip_suffix(".csv")
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
+        return (StatusCode::NOT_FOUND, "ask for {YYYY-MM-DD}.csv\n").into_response();
+    };
+    let mut body = String::new();
+    match app::db::settlement::export_csv(&db, id, date, |chunk| body.push_str(chunk)).await {
+        Ok(Some(rows)) => {
+            tracing::info!(username = %user.username, program = id, %date, rows, "settlement exported");
+            csv(&format!("program-{id}-settlement-{date}.csv"), body)
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "no such program\n").into_response(),
+        Err(app::db::settlement::SettlementError::Invalid(message)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, format!("{message}\n")).into_response()
+        }
+        Err(app::db::settlement::SettlementError::Db(error)) => failed(error),
     }
 }
 

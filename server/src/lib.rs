@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod openadr;
 pub mod pki;
 pub mod pki_cli;
+pub mod publisher;
 pub mod push;
 pub mod revocations;
 pub mod routes;
@@ -165,6 +166,7 @@ pub async fn start(config: Config) -> Result<Server> {
             .flush_contacts_until(db.clone(), stop.clone()),
     );
     listeners.spawn(revocations::refresh_until(db.clone(), stop.clone()));
+    listeners.spawn(publisher::run_until(db.clone(), stop.clone()));
     if let Some(pusher) = pusher(&config, dev_pki.as_ref(), &ven_ca)? {
         listeners.spawn(pusher.run(push_state, stop.clone()));
     }

@@ -4,7 +4,7 @@ use crate::state::AppState;
 use crate::{api, export, health, metrics, middleware, openadr, whoami};
 use app::{App, shell};
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::time::Duration;
@@ -34,6 +34,19 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/api/v1/docs", get(api::openapi::page))
         .route("/api/v1/customers", get(api::catalog::customers))
         .route("/api/v1/programs", get(api::catalog::programs))
+        .route(
+            "/api/v1/programs/{id}/day-ahead",
+            put(api::day_ahead::put_settings),
+        )
+        .route(
+            "/api/v1/programs/{id}/prices/{date}",
+            get(api::day_ahead::get_prices).put(api::day_ahead::put_prices),
+        )
+        .route(
+            "/api/v1/programs/{id}/settlement/{file}",
+            get(api::day_ahead::settlement),
+        )
+        .route("/api/v1/day-ahead/alerts", get(api::day_ahead::alerts))
         .route("/api/v1/sites", get(api::sites::list))
         .route("/api/v1/sites/{id}", get(api::sites::show))
         .route(
@@ -62,6 +75,10 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             get(export::event_telemetry),
         )
         .route("/export/audit.csv", get(export::audit_log))
+        .route(
+            "/export/programs/{id}/settlement/{file}",
+            get(export::program_settlement),
+        )
         .route(
             "/export/sites/{id}/readings.csv",
             get(export::site_readings),

@@ -5,9 +5,11 @@ use super::entity::{event, event_site, program, program_site};
 use crate::models::event::{ExtraTargets, NewEvent, Signal};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, Set, TransactionTrait,
 };
+use std::future::Future;
+use std::pin::Pin;
 
 /// Why an event operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -50,11 +52,40 @@ pub async fn create_once(
     Ok((insert(db, new, Some(key)).await?, true))
 }
 
+/// A write that belongs to an event's creation, made in its transaction.
+pub type AlongWith<'t> = Pin<Box<dyn Future<Output = Result<(), DbErr>> + Send + 't>>;
+
+/// Creates an event and, in the same transaction, whatever `along` writes
+/// for it: if that fails (say, a unique key says the event was created
+/// already), the event is not created either.
+pub async fn create_with<F>(
+    db: &DatabaseConnection,
+    new: &NewEvent,
+    along: F,
+) -> Result<event::Model, EventError>
+where
+    F: for<'t> FnOnce(&'t DatabaseTransaction, &'t event::Model) -> AlongWith<'t>,
+{
+    insert_with(db, new, None, along).await
+}
+
 async fn insert(
     db: &DatabaseConnection,
     new: &NewEvent,
     key: Option<&str>,
 ) -> Result<event::Model, EventError> {
+    insert_with(db, new, key, |_, _| Box::pin(async { Ok(()) })).await
+}
+
+async fn insert_with<F>(
+    db: &DatabaseConnection,
+    new: &NewEvent,
+    key: Option<&str>,
+    along: F,
+) -> Result<event::Model, EventError>
+where
+    F: for<'t> FnOnce(&'t DatabaseTransaction, &'t event::Model) -> AlongWith<'t>,
+{
     new.validate().map_err(EventError::Invalid)?;
     let program = program::Entity::find_by_id(new.program_id)
         .one(db)
@@ -113,6 +144,7 @@ async fn insert(
         .insert(&txn)
         .await?;
     }
+    along(&txn, &model).await?;
     txn.commit().await?;
     super::changes::OUTBOX.sites(new.site_ids.iter().copied());
     Ok(model)

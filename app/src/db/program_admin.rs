@@ -42,6 +42,7 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<Program>, DbErr> {
                 })
                 .map(|s| (s.id, s.name.clone()))
                 .collect(),
+            day_ahead: super::day_ahead::settings_of(&p),
             id: p.id,
             name: p.name,
             market_context: p.market_context,
@@ -87,7 +88,9 @@ async fn check_unique(
     Ok(())
 }
 
-fn apply(active: &mut program::ActiveModel, form: &ProgramForm) {
+/// Sets the columns from a form whose day-ahead settings were checked
+/// (`day_ahead` is their zone name and publish minute).
+fn apply(active: &mut program::ActiveModel, form: &ProgramForm, day_ahead: (String, i32)) {
     active.name = Set(form.name.clone());
     active.market_context = Set(form.market_context.clone());
     active.near_window_secs = Set(form.near_window_mins * 60);
@@ -95,6 +98,9 @@ fn apply(active: &mut program::ActiveModel, form: &ProgramForm) {
     active.usage_report_back_secs = Set(form.usage_report_back_secs);
     active.status_granularity_secs = Set(form.status_granularity_secs);
     active.status_report_back_secs = Set(form.status_report_back_secs);
+    active.day_ahead_enabled = Set(form.day_ahead.enabled);
+    active.day_ahead_time_zone = Set(day_ahead.0);
+    active.day_ahead_publish_minute = Set(day_ahead.1);
 }
 
 /// Creates (`id` none) or edits a program from a validated form, and sets its
@@ -104,6 +110,8 @@ pub async fn save(
     id: Option<i32>,
     form: &ProgramForm,
 ) -> Result<Option<i32>, ProgramError> {
+    let day_ahead =
+        super::day_ahead::check_settings(&form.day_ahead).map_err(ProgramError::Invalid)?;
     check_unique(db, form, id).await?;
     let txn = db.begin().await?;
     let saved = match id {
@@ -112,7 +120,7 @@ pub async fn save(
                 return Ok(None);
             };
             let mut active: program::ActiveModel = model.into();
-            apply(&mut active, form);
+            apply(&mut active, form, day_ahead);
             active.update(&txn).await?
         }
         None => {
@@ -120,7 +128,7 @@ pub async fn save(
                 created_at: Set(chrono::Utc::now()),
                 ..Default::default()
             };
-            apply(&mut active, form);
+            apply(&mut active, form, day_ahead);
             active.insert(&txn).await?
         }
     };
@@ -144,6 +152,7 @@ pub async fn save(
 mod tests {
     use super::*;
     use crate::db::{sites, testing::database};
+    use crate::models::day_ahead::DayAheadSettings;
 
     #[tokio::test]
     async fn programs_are_saved_with_their_sites_and_names_stay_unique() {
@@ -159,6 +168,11 @@ mod tests {
             status_granularity_secs: 300,
             status_report_back_secs: 300,
             site_ids: vec![a.id, b.id],
+            day_ahead: DayAheadSettings {
+                enabled: true,
+                time_zone: "America/New_York".into(),
+                publish_time: "16:30".into(),
+            },
         };
         let id = save(&db, None, &form).await.unwrap().unwrap();
         let listed = list(&db).await.unwrap();
@@ -167,6 +181,25 @@ mod tests {
             vec![(a.id, "Alpha".into()), (b.id, "Beta".into())]
         );
         assert_eq!(listed[0].usage, (900, 3600));
+        assert_eq!(listed[0].day_ahead, form.day_ahead);
+        let unknown_zone = save(
+            &db,
+            Some(id),
+            &ProgramForm {
+                day_ahead: DayAheadSettings {
+                    time_zone: "America/Springfield".into(),
+                    ..form.day_ahead.clone()
+                },
+                ..form.clone()
+            },
+        )
+        .await;
+        assert!(
+            unknown_zone
+                .unwrap_err()
+                .to_string()
+                .contains("not an IANA time zone")
+        );
 
         let again = save(
             &db,

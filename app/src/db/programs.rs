@@ -20,6 +20,9 @@ pub async fn create(
         usage_report_back_secs: Set(86_400),
         status_granularity_secs: Set(300),
         status_report_back_secs: Set(300),
+        day_ahead_enabled: Set(false),
+        day_ahead_time_zone: Set("UTC".into()),
+        day_ahead_publish_minute: Set(1020),
         ..Default::default()
     }
     .insert(db)

@@ -16,6 +16,9 @@ pub struct Bucket {
     pub start: DateTime<Utc>,
     /// Mean of the values.
     pub mean: f64,
+    /// Sum of the values (interval energy adds up; a mean times a count
+    /// would not give back the same digits).
+    pub sum: f64,
     /// Smallest value.
     pub min: f64,
     /// Largest value.
@@ -53,6 +56,7 @@ pub async fn aggregate(
             match buckets.last_mut().filter(|b| b.start == start) {
                 Some(b) => {
                     b.mean += (value - b.mean) / f64::from(b.count + 1);
+                    b.sum += value;
                     b.min = b.min.min(value);
                     b.max = b.max.max(value);
                     b.count += 1;
@@ -60,6 +64,7 @@ pub async fn aggregate(
                 None => buckets.push(Bucket {
                     start,
                     mean: value,
+                    sum: value,
                     min: value,
                     max: value,
                     count: 1,
@@ -80,7 +85,9 @@ pub struct PowerPoints {
     pub baseline: Option<(String, i32)>,
 }
 
-fn kw_exponent(scale: Option<&str>) -> i32 {
+/// The power of ten that turns a value with this SI scale (`k`, `M`, none…)
+/// of W into kW, or of Wh into kWh.
+pub fn kw_exponent(scale: Option<&str>) -> i32 {
     match scale {
         Some("k") => 0,
         Some("M") => 3,

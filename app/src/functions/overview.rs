@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// signed-in user may read it.
 #[server(endpoint = "overview")]
 pub async fn get_overview() -> Result<Overview, AppError> {
-    use crate::db::{self, UiSettings, customers, event_views, site_admin};
+    use crate::db::{self, UiSettings, customers, day_ahead, event_views, site_admin};
     use crate::models::{CustomerSites, event::EventFilter};
     let user = crate::auth::ssr::require(crate::models::Role::Viewer).await?;
     let db = db::from_context()?;
@@ -41,6 +41,7 @@ pub async fn get_overview() -> Result<Overview, AppError> {
         customers,
         unassigned: sites,
         events,
+        day_ahead_alerts: day_ahead::open_alerts(&db).await?,
         database: db::backend_name(&db).to_owned(),
         as_of: now,
     })

@@ -1,7 +1,8 @@
 //! DR programs: everyone may read them (the event form needs their sites);
-//! only admins change them.
+//! only admins change them. Operators store day-ahead prices.
 
 use crate::AppError;
+use crate::models::day_ahead::DayPrices;
 use crate::models::program::{Program, ProgramForm};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -36,4 +37,33 @@ pub async fn save_program(id: Option<i32>, form: ProgramForm) -> Result<i32, App
     )
     .await;
     Ok(saved)
+}
+
+/// Stores a program's prices for a local date (operators), pasted from a
+/// spreadsheet: one per local hour of that date.
+#[server(endpoint = "store_day_prices", input = Json)]
+pub async fn store_day_prices(
+    program_id: i32,
+    date: chrono::NaiveDate,
+    prices: Vec<f64>,
+) -> Result<DayPrices, AppError> {
+    use super::ssr::invalid;
+    use crate::db::{self, day_ahead};
+    let user = crate::auth::ssr::require(crate::models::Role::Operator).await?;
+    let db = db::from_context()?;
+    let actor = format!("user:{}", user.username);
+    let stored = match day_ahead::store_prices(&db, program_id, date, &prices, &actor).await {
+        Ok(stored) => stored,
+        Err(day_ahead::DayAheadError::Db(e)) => return Err(e.into()),
+        Err(other) => return Err(invalid(other.to_string())),
+    };
+    tracing::info!(username = %user.username, program = program_id, %date, "day-ahead prices stored");
+    super::ssr::audit(
+        &db,
+        &user,
+        "day_ahead.prices",
+        &format!("program {program_id} {date}"),
+    )
+    .await;
+    Ok(stored)
 }

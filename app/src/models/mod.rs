@@ -4,6 +4,7 @@ pub mod account;
 pub mod audit;
 pub mod certificate;
 pub mod customer;
+pub mod day_ahead;
 pub mod event;
 pub mod program;
 pub mod site;
@@ -91,6 +92,8 @@ pub struct Overview {
     pub unassigned: Vec<site::SiteSummary>,
     /// Events neither cancelled nor completed.
     pub events: Vec<event::EventSummary>,
+    /// Day-ahead dates that could not be published on time, not resolved.
+    pub day_ahead_alerts: Vec<day_ahead::DayAheadAlert>,
     /// Database backend in use ("sqlite" or "postgres").
     pub database: String,
     /// When the server computed these figures.

@@ -1,5 +1,6 @@
 //! DR programs.
 
+use super::day_ahead::{DayAheadSettings, parse_publish_time};
 use serde::{Deserialize, Serialize};
 
 /// A program with its sites.
@@ -20,6 +21,8 @@ pub struct Program {
     pub status: (i64, i64),
     /// Member sites (id, name).
     pub sites: Vec<(i32, String)>,
+    /// Day-ahead price publishing.
+    pub day_ahead: DayAheadSettings,
 }
 
 /// What an admin enters for a program.
@@ -42,6 +45,8 @@ pub struct ProgramForm {
     pub status_report_back_secs: i64,
     /// Member sites.
     pub site_ids: Vec<i32>,
+    /// Day-ahead price publishing (the server also checks the time zone).
+    pub day_ahead: DayAheadSettings,
 }
 
 impl ProgramForm {
@@ -71,6 +76,16 @@ impl ProgramForm {
                 return Err(format!("the {what} must be at least one second"));
             }
         }
+        parse_publish_time(&self.day_ahead.publish_time)?;
+        let time_zone = self.day_ahead.time_zone.trim().to_owned();
+        if time_zone.is_empty() {
+            return Err("the day-ahead time zone is needed, e.g. America/New_York or UTC".into());
+        }
+        let day_ahead = DayAheadSettings {
+            time_zone,
+            publish_time: self.day_ahead.publish_time.trim().to_owned(),
+            ..self.day_ahead
+        };
         let mut site_ids = self.site_ids;
         site_ids.sort_unstable();
         site_ids.dedup();
@@ -78,6 +93,7 @@ impl ProgramForm {
             name,
             market_context,
             site_ids,
+            day_ahead,
             ..self
         })
     }

@@ -4,7 +4,7 @@ mod audit;
 mod certificates;
 mod customers;
 mod event;
-mod event_new;
+pub(crate) mod event_new;
 mod events;
 mod login;
 mod not_found;

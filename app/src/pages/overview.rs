@@ -30,7 +30,9 @@ pub fn OverviewPage() -> impl IntoView {
                                     <SiteStates sites=overview.unassigned />
                                 </article>
                             });
+                            let alerts = overview.day_ahead_alerts;
                             view! {
+                                <DayAheadAlerts alerts />
                                 <section aria-labelledby="active-events">
                                     <h2 id="active-events">"Active and upcoming events"</h2>
                                     <EventTable events=overview.events />
@@ -71,6 +73,29 @@ pub fn OverviewPage() -> impl IntoView {
             }}
         </Transition>
     }
+}
+
+/// Day-ahead dates not published at publish time: a banner, so a missing
+/// price file is noticed the same evening.
+#[component]
+fn DayAheadAlerts(alerts: Vec<crate::models::day_ahead::DayAheadAlert>) -> impl IntoView {
+    (!alerts.is_empty()).then(|| {
+        view! {
+            <section class="banner" role="alert" data-test="day-ahead-alerts">
+                <h2>"Day-ahead prices not published"</h2>
+                <ul>
+                    {alerts.into_iter().map(|a| view! {
+                        <li>
+                            <a href="/programs">{a.program}</a>
+                            {format!(", {}: {} (since ", a.date, a.message)}
+                            <Time at=a.raised_at />
+                            ")"
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 #[component]

@@ -1,7 +1,8 @@
 use crate::components::{Editors, ErrorBox, action_error, duration_text};
-use crate::functions::programs::{SaveProgram, list_programs};
+use crate::functions::programs::{SaveProgram, StoreDayPrices, list_programs};
 use crate::functions::sites::list_sites;
 use crate::models::Role;
+use crate::models::day_ahead::DayAheadSettings;
 use crate::models::program::{Program, ProgramForm};
 use leptos::prelude::*;
 
@@ -32,11 +33,11 @@ pub fn ProgramsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || programs.get().map(|result| match result {
                 Ok(list) if list.is_empty() => view! { <p class="empty">"No programs yet. Add one; sites join it from either side."</p> }.into_any(),
-                Ok(list) => view! {
+                Ok(list) => { let for_prices = list.clone(); view! {
                     <table class="list">
                         <thead><tr>
                             <th scope="col">"Program"</th><th scope="col">"Market context"</th>
-                            <th scope="col">"Near window"</th><th scope="col">"Usage report"</th><th scope="col">"Sites"</th><th></th>
+                            <th scope="col">"Near window"</th><th scope="col">"Usage report"</th><th scope="col">"Day-ahead prices"</th><th scope="col">"Sites"</th><th></th>
                         </tr></thead>
                         <tbody>
                             {list.into_iter().map(|p| {
@@ -47,6 +48,14 @@ pub fn ProgramsPage() -> impl IntoView {
                                         <td><code>{p.market_context.clone()}</code></td>
                                         <td>{duration_text(p.near_window_secs)}</td>
                                         <td>{format!("every {}, sent every {}", duration_text(p.usage.0), duration_text(p.usage.1))}</td>
+                                        <td data-test="day-ahead">
+                                            {if p.day_ahead.enabled {
+                                                format!("published daily at {} {}", p.day_ahead.publish_time, p.day_ahead.time_zone)
+                                            } else {
+                                                "off".to_owned()
+                                            }}
+                                            <SettlementLink program_id=p.id />
+                                        </td>
                                         <td>{p.sites.iter().map(|s| s.1.clone()).collect::<Vec<_>>().join(", ")}</td>
                                         <td>
                                             <Editors min=Role::Admin>
@@ -61,7 +70,10 @@ pub fn ProgramsPage() -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any(),
+                    <Editors min=Role::Operator>
+                        <DayPricesForm programs=for_prices.clone() />
+                    </Editors>
+                }.into_any() },
                 Err(error) => view! { <ErrorBox error /> }.into_any(),
             })}
         </Suspense>
@@ -82,6 +94,7 @@ fn ProgramEditor(
         usage: (900, 3600),
         status: (300, 300),
         sites: Vec::new(),
+        day_ahead: DayAheadSettings::default(),
     });
     let mins = |secs: i64| RwSignal::new((secs / 60).to_string());
     let secs = |secs: i64| RwSignal::new(secs.to_string());
@@ -95,6 +108,9 @@ fn ProgramEditor(
         secs(p.status.1),
     );
     let chosen = RwSignal::new(p.sites.iter().map(|s| s.0).collect::<Vec<i32>>());
+    let da_enabled = RwSignal::new(p.day_ahead.enabled);
+    let da_zone = RwSignal::new(p.day_ahead.time_zone);
+    let da_time = RwSignal::new(p.day_ahead.publish_time);
     let sites = Resource::new(|| (), |_| list_sites());
     let save = ServerAction::<SaveProgram>::new();
     let error = action_error(save);
@@ -116,6 +132,11 @@ fn ProgramEditor(
             status_granularity_secs: number(sg),
             status_report_back_secs: number(sb),
             site_ids: chosen.get(),
+            day_ahead: DayAheadSettings {
+                enabled: da_enabled.get(),
+                time_zone: da_zone.get(),
+                publish_time: da_time.get(),
+            },
         };
         match form.validated() {
             Ok(form) => {
@@ -137,6 +158,12 @@ fn ProgramEditor(
                 <label>"Usage report-back" <input type="number" min="1" bind:value=ub /></label>
                 <label>"Status granularity" <input type="number" min="1" bind:value=sg /></label>
                 <label>"Status report-back" <input type="number" min="1" bind:value=sb /></label>
+            </fieldset>
+            <fieldset class="grid4">
+                <legend>"Day-ahead prices: tomorrow's hourly prices sent to the sites each day"</legend>
+                <label class="check"><input type="checkbox" bind:checked=da_enabled />"Publish daily"</label>
+                <label>"Time zone" <input type="text" bind:value=da_zone placeholder="America/New_York" /></label>
+                <label>"Publish at (local)" <input type="time" bind:value=da_time /></label>
             </fieldset>
             <fieldset>
                 <legend>"Sites"</legend>
@@ -162,6 +189,83 @@ fn ProgramEditor(
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save program"</button>
                 <button type="button" class="secondary" on:click=move |_| on_done(false)>"Cancel"</button>
+            </div>
+        </form>
+    }
+}
+
+/// A date picker and the link to that date's settlement CSV (hourly usage
+/// per site), served to signed-in users under /export.
+#[component]
+fn SettlementLink(program_id: i32) -> impl IntoView {
+    let date = RwSignal::new(String::new());
+    view! {
+        <span class="settlement">
+            <input type="date" aria-label="Settlement date" bind:value=date />
+            {move || {
+                let day = date.get();
+                (!day.is_empty()).then(|| view! {
+                    <a href=format!("/export/programs/{program_id}/settlement/{day}.csv") download>"Settlement CSV"</a>
+                })
+            }}
+        </span>
+    }
+}
+
+/// Day-ahead prices pasted from a spreadsheet for one program and local
+/// date (the API's `PUT …/prices/{date}` for people).
+#[component]
+fn DayPricesForm(programs: Vec<Program>) -> impl IntoView {
+    let program = RwSignal::new(programs.first().map_or(0, |p| p.id));
+    let date = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let store = ServerAction::<StoreDayPrices>::new();
+    let error = action_error(store);
+    let local_error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parsed = chrono::NaiveDate::parse_from_str(&date.get(), "%Y-%m-%d")
+            .map_err(|_| "choose the date the prices are for".to_owned())
+            .and_then(|day| Ok((day, crate::pages::event_new::parse_prices(&text.get())?)));
+        match parsed {
+            Ok((day, prices)) => {
+                local_error.set(None);
+                store.dispatch(StoreDayPrices {
+                    program_id: program.get(),
+                    date: day,
+                    prices,
+                });
+            }
+            Err(message) => local_error.set(Some(message)),
+        }
+    };
+    let stored = move || {
+        store.value().get().and_then(Result::ok).map(|p| {
+            format!(
+                "Stored {} prices for {} ({}).",
+                p.prices.len(),
+                p.date,
+                p.time_zone
+            )
+        })
+    };
+    view! {
+        <form class="editor" on:submit=submit data-test="day-prices">
+            <h2>"Day-ahead prices"</h2>
+            <p>"One price per local hour: 24, or 23 and 25 on the days the clocks change. They are published the day before, at the program's publish time."</p>
+            <label>"Program"
+                <select on:change=move |ev| program.set(event_target_value(&ev).parse().unwrap_or(0))>
+                    {programs.into_iter().map(|p| view! { <option value=p.id.to_string()>{p.name}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Date" <input type="date" bind:value=date required /></label>
+            <label>"Prices, one per line (paste a spreadsheet column or a CSV row)"
+                <textarea bind:value=text rows="8" placeholder="0.12\n0.11\n…"></textarea>
+            </label>
+            <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
+            <p role="status">{stored}</p>
+            <div class="actions">
+                <button type="submit" disabled=move || store.pending().get()>"Store prices"</button>
             </div>
         </form>
     }

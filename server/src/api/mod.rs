@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod certificates;
+pub mod day_ahead;
 pub mod events;
 pub mod id;
 pub mod openapi;

@@ -1,7 +1,7 @@
 //! The management API's OpenAPI 3 document, generated from the handlers'
 //! annotations and the models' types, and a docs page rendered from it.
 
-use super::{catalog, certificates, events, sites};
+use super::{catalog, certificates, day_ahead, events, sites};
 use axum::Json;
 use axum::response::Html;
 use utoipa::openapi::path::Operation;
@@ -13,7 +13,7 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "OpenADR 2.0b VTN management API",
-        description = "Customers, sites, programs, DR events and VEN certificates. Authenticate with `Authorization: Bearer <token>` (`vtn token create`, or the Users page). Errors are RFC 7807 problem documents."
+        description = "Customers, sites, programs, DR events, day-ahead prices and VEN certificates. Authenticate with `Authorization: Bearer <token>` (`vtn token create`, or the Users page). Errors are RFC 7807 problem documents."
     ),
     paths(
         catalog::customers,
@@ -29,6 +29,11 @@ use utoipa::{Modify, OpenApi};
         certificates::list,
         certificates::issue,
         certificates::revoke,
+        day_ahead::put_settings,
+        day_ahead::get_prices,
+        day_ahead::put_prices,
+        day_ahead::alerts,
+        day_ahead::settlement,
     ),
     components(schemas(super::problem::Problem)),
     modifiers(&CommonResponses)

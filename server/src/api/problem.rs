@@ -112,6 +112,28 @@ from_rejection!(
     axum::extract::rejection::PathRejection
 );
 
+impl From<app::db::day_ahead::DayAheadError> for Problem {
+    fn from(error: app::db::day_ahead::DayAheadError) -> Self {
+        use app::db::day_ahead::DayAheadError;
+        match error {
+            DayAheadError::Invalid(message) => Self::invalid(message),
+            DayAheadError::UnknownProgram(id) => Self::not_found(format!("no program {id}")),
+            DayAheadError::Published(message) => Self::conflict(message),
+            DayAheadError::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<app::db::settlement::SettlementError> for Problem {
+    fn from(error: app::db::settlement::SettlementError) -> Self {
+        use app::db::settlement::SettlementError;
+        match error {
+            SettlementError::Invalid(message) => Self::invalid(message),
+            SettlementError::Db(e) => e.into(),
+        }
+    }
+}
+
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);

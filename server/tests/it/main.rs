@@ -4,6 +4,7 @@
 mod api;
 mod cli;
 mod common;
+mod day_ahead;
 mod gateway;
 mod http;
 mod idle;

@@ -3,6 +3,9 @@
 pub mod api_token;
 pub mod audit;
 pub mod customer;
+pub mod day_ahead_alert;
+pub mod day_ahead_price;
+pub mod day_ahead_publication;
 pub mod event;
 pub mod event_site;
 pub mod message_log;

@@ -22,6 +22,12 @@ pub struct Model {
     pub status_granularity_secs: i64,
     /// TELEMETRY_STATUS report-back period.
     pub status_report_back_secs: i64,
+    /// Day-ahead prices are published on schedule.
+    pub day_ahead_enabled: bool,
+    /// IANA time zone of the program's local days (e.g. `America/New_York`).
+    pub day_ahead_time_zone: String,
+    /// Local publish time, minutes after midnight.
+    pub day_ahead_publish_minute: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
