@@ -67,6 +67,8 @@ pub fn ProgramsPage() -> impl IntoView {
                                         </td>
                                     </tr>
                                 }
+                                // Erased, so the list's view type stays shallow enough for the WASM build.
+                                .into_any()
                             }).collect_view()}
                         </tbody>
                     </table>
