@@ -1,14 +1,12 @@
 //! Building blocks the pages share, one idea per file.
 
 mod chart;
-mod confirm;
 mod layout;
 mod live;
 mod params;
 mod time;
 
 pub use chart::ChartView;
-pub use confirm::ConfirmButton;
 pub use layout::{Editors, Layout};
 pub use live::refresh_every;
 pub use params::{LevelOptions, route_id};

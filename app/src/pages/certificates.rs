@@ -1,4 +1,4 @@
-use crate::components::{Badge, ConfirmButton, ErrorBox, Time, action_error};
+use crate::components::{Badge, ErrorBox, Time, action_error};
 use crate::functions::certificates::{IssueCertificate, RevokeCertificate, list_certificates};
 use crate::functions::sites::list_sites;
 use crate::models::certificate::{Certificate, CertificateList, IssuedCertificate, KeyType};
@@ -17,9 +17,10 @@ pub fn CertificatesPage() -> impl IntoView {
     view! {
         <div class="heading"><h1>"VEN certificates"</h1></div>
         {move || issue.value().get().and_then(Result::ok).map(|issued| view! { <Issued issued issue /> })}
+        <IssueForm issue />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || list.get().map(|result| match result {
-                Ok(list) => view! { <CaFacts list=list.clone() /> <IssueForm issue /> <Certificates list revoke /> }.into_any(),
+                Ok(list) => view! { <CaFacts list=list.clone() /> <Certificates list revoke /> }.into_any(),
                 Err(error) => view! { <ErrorBox error /> }.into_any(),
             })}
         </Suspense>
@@ -65,16 +66,20 @@ fn IssueForm(issue: ServerAction<IssueCertificate>) -> impl IntoView {
         <form class="editor" on:submit=submit data-test="issue-certificate">
             <h2>"Issue a certificate"</h2>
             <p class="muted">"The site is bound to the new certificate at once; a certificate it had before stops identifying it."</p>
-            <label>"Site"
-                <select bind:value=site>
-                    <option value="">"Choose a site…"</option>
-                    <Suspense>
-                        {move || sites.get().and_then(Result::ok).map(|list| list.into_iter().map(|(id, name)| view! {
-                            <option value=id.to_string()>{name}</option>
-                        }).collect_view())}
-                    </Suspense>
-                </select>
-            </label>
+            // The whole select inside the Suspense: markers inside a select do not hydrate reliably.
+            <Suspense fallback=|| view! { <p class="loading">"Loading sites…"</p> }>
+                {move || sites.get().map(|result| {
+                    let list = result.unwrap_or_default();
+                    view! {
+                        <label>"Site"
+                            <select bind:value=site>
+                                <option value="">"Choose a site…"</option>
+                                {list.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                            </select>
+                        </label>
+                    }
+                })}
+            </Suspense>
             <label>"Key"
                 <select bind:value=key_type>
                     <option value="ecdsa-p256">"ECDSA P-256 (recommended)"</option>
@@ -147,6 +152,7 @@ fn Certificates(list: CertificateList, revoke: ServerAction<RevokeCertificate>) 
 
 #[component]
 fn Row(c: Certificate, revoke: ServerAction<RevokeCertificate>) -> impl IntoView {
+    let confirming = RwSignal::new(false);
     let id = c.id;
     let live = c.revoked_at.is_none();
     let site = c.site_id.map(|sid| view! {
@@ -164,8 +170,16 @@ fn Row(c: Certificate, revoke: ServerAction<RevokeCertificate>) -> impl IntoView
             <td><Time at=c.issued_at /> " by " {c.issued_by.clone()}</td>
             <td>
                 {live.then(|| view! {
-                    <ConfirmButton label="Revoke" question="Refuse this VEN from now on?"
-                        on_confirm=move || { revoke.dispatch(RevokeCertificate { id }); } />
+                    <Show
+                        when=move || confirming.get()
+                        fallback=move || view! {
+                            <button type="button" class="secondary" on:click=move |_| confirming.set(true)>"Revoke"</button>
+                        }
+                    >
+                        <span>"Refuse this VEN from now on? "</span>
+                        <button type="button" class="danger" on:click=move |_| { revoke.dispatch(RevokeCertificate { id }); }>"Revoke"</button>
+                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep"</button>
+                    </Show>
                 })}
             </td>
         </tr>

@@ -264,7 +264,9 @@ fn DayPricesForm(programs: Vec<Program>) -> impl IntoView {
             <label>"Prices, one per line (paste a spreadsheet column or a CSV row)"
                 <textarea bind:value=text rows="8" placeholder="0.12\n0.11\n…"></textarea>
             </label>
-            <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
+            // Rendered only with a message: the program editor above keeps its
+            // own alert, and a page should not hold two.
+            {move || local_error.get().or_else(error).map(|message| view! { <p class="error" role="alert">{message}</p> })}
             <p role="status">{stored}</p>
             <div class="actions">
                 <button type="submit" disabled=move || store.pending().get()>"Store prices"</button>

@@ -1,4 +1,4 @@
-use crate::components::{Badge, ConfirmButton, ErrorBox, Time, action_error};
+use crate::components::{Badge, ErrorBox, Time, action_error};
 use crate::functions::accounts::{
     AddUser, CreateToken, RevokeToken, SetUserPassword, SetUserRole, list_accounts,
 };
@@ -174,6 +174,7 @@ fn Tokens(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl Into
                     let id = t.id;
                     let live = t.live(now);
                     let state = if t.revoked_at.is_some() { "revoked" } else if live { "live" } else { "expired" };
+                    let confirming = RwSignal::new(false);
                     view! {
                         <tr data-test="token-row">
                             <td>{id}</td>
@@ -184,8 +185,12 @@ fn Tokens(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl Into
                             <td><Badge text=state /></td>
                             <td>
                                 {live.then(|| view! {
-                                    <ConfirmButton label="Revoke" question="Refuse this token from now on?"
-                                        on_confirm=move || { revoke.dispatch(RevokeToken { id }); } />
+                                    <Show when=move || confirming.get() fallback=move || view! {
+                                        <button type="button" class="secondary" on:click=move |_| confirming.set(true)>"Revoke"</button>
+                                    }>
+                                        <button type="button" class="danger" on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>"Revoke"</button>
+                                        <button type="button" class="secondary" on:click=move |_| confirming.set(false)>"Keep"</button>
+                                    </Show>
                                 })}
                             </td>
                         </tr>
