@@ -47,6 +47,16 @@ impl From<sea_orm::DbErr> for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl From<crate::db::FormError> for AppError {
+    fn from(error: crate::db::FormError) -> Self {
+        match error {
+            crate::db::FormError::Invalid(message) => Self::Invalid(message).with_status(),
+            crate::db::FormError::Db(error) => error.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl AppError {
     /// Gives the server function's HTTP response the status that matches this
     /// error (401, 403, 400, 500) and returns the error.

@@ -92,6 +92,23 @@ test("an admin issues a VEN certificate, the VEN connects with it, and a revoked
   await expect(page.locator('[data-test="audit"]')).toContainText("certificate.issue");
 });
 
+test("replacing the VEN CA must be confirmed, and a bad pair is refused with a reason", async ({ page }) => {
+  await signIn(page, "admin", adminPassword);
+  await openHydrated(page, "/certificates");
+  const setup = page.locator('[data-test="ca-setup"]');
+  await setup.getByText("Replace the VEN CA").click();
+  const importButton = setup.getByRole("button", { name: "Import" });
+  await expect(importButton).toBeDisabled();
+  await expect(setup.getByRole("button", { name: "Initialise" })).toBeDisabled();
+  await setup.getByLabel(/Replace the current CA/).check();
+  await setup.getByLabel("CA certificate (PEM)").fill(readFileSync(`${work}/pki/ven-ca.pem`, "utf8"));
+  await setup.getByLabel(/CA private key/).fill(readFileSync(`${work}/pki/server-ca.key`, "utf8"));
+  await importButton.click();
+  await expect(setup.getByRole("alert").last()).toContainText("does not belong to the CA certificate");
+  await expect(page.locator('[data-test="ven-ca"]')).toContainText("development VEN CA");
+  await screenshot(page, "ven-ca-setup");
+});
+
 test("only admins see certificates, and the server refuses anyone else", async ({ page }) => {
   await signIn(page, "viewer", viewerPassword);
   await expect(page.getByRole("link", { name: "Certificates" })).toHaveCount(0);

@@ -259,3 +259,25 @@ test("a viewer can look but not change anything, even calling the server directl
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test("the customers list pages through many customers", async ({ page }) => {
+  await signIn(page, "admin", adminPassword);
+  for (let i = 0; i < 50; i++) {
+    const saved = await page.request.post("/api/save_customer", {
+      data: { id: null, form: { name: `Zz Bulk ${String(i).padStart(2, "0")}`, contact: "", notes: "" } },
+      headers: { Origin: baseURL },
+    });
+    expect(saved.status()).toBe(200);
+  }
+  await openHydrated(page, "/customers");
+  const pager = page.getByRole("navigation", { name: "Pages" });
+  await expect(pager).toContainText("page 1 of 2");
+  await expect(page.getByRole("link", { name: "Acme Cold Storage" })).toBeVisible();
+  await pager.getByRole("link", { name: "Next" }).click();
+  await expect(page).toHaveURL(/\/customers\?page=1$/);
+  await expect(pager).toContainText("page 2 of 2");
+  await expect(page.getByRole("link", { name: "Zz Bulk 49" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Acme Cold Storage" })).toHaveCount(0);
+  await pager.getByRole("link", { name: "Previous" }).click();
+  await expect(page.getByRole("link", { name: "Acme Cold Storage" })).toBeVisible();
+});

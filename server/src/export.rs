@@ -3,7 +3,7 @@
 //! program's settlement of a date.
 
 use crate::session::Operator;
-use app::db::{readings, reports, sites, telemetry};
+use app::db::{readings, sites, telemetry};
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -96,8 +96,8 @@ pub struct Window {
     to: Option<DateTime<Utc>>,
 }
 
-/// `GET /export/sites/{id}/readings.csv?from=…&to=…`: every reading of every
-/// point the site's VEN declared, oldest first per point.
+/// `GET /export/sites/{id}/readings.csv?from=…&to=…`: every reading the
+/// site's VEN sent in the window, by point and then oldest first.
 pub async fn site_readings(
     Operator(user): Operator,
     State(db): State<DatabaseConnection>,
@@ -111,28 +111,10 @@ pub async fn site_readings(
         Ok(None) => return (StatusCode::NOT_FOUND, "no such site\n").into_response(),
         Err(error) => return failed(error),
     };
-    let points = match reports::offered(&db, id).await {
-        Ok(points) => points,
+    let body = match readings::site_csv(&db, &site.name, id, from, to).await {
+        Ok(body) => body,
         Err(error) => return failed(error),
     };
-    let mut body = String::from("site,rid,time,duration_s,value,quality\n");
-    for point in points {
-        let rows = match readings::window(&db, id, &point.rid, from, to).await {
-            Ok(rows) => rows,
-            Err(error) => return failed(error),
-        };
-        for r in rows {
-            body.push_str(&format!(
-                "{},{},{},{},{},{}\n",
-                telemetry::csv_text(&site.name),
-                telemetry::csv_text(&r.rid),
-                r.dtstart.to_rfc3339(),
-                r.duration_secs.map(|d| d.to_string()).unwrap_or_default(),
-                r.value.map(|v| v.to_string()).unwrap_or_default(),
-                telemetry::csv_text(r.quality.as_deref().unwrap_or("")),
-            ));
-        }
-    }
     tracing::info!(username = %user.username, site = id, "readings exported");
     csv(&format!("site-{id}-readings.csv"), body)
 }

@@ -25,6 +25,7 @@ pub mod session;
 pub mod sites;
 pub mod state;
 pub mod tls;
+pub mod tls_files;
 pub mod tokens_cli;
 pub mod users_cli;
 pub mod whoami;
@@ -38,7 +39,6 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
-use tokio_rustls::TlsAcceptor;
 
 /// A running server.
 #[derive(Debug)]
@@ -105,7 +105,7 @@ pub async fn start(config: Config) -> Result<Server> {
     revocations::load(&db)
         .await
         .context("reading the revoked VEN certificates")?;
-    let tls = TlsAcceptor::from(Arc::new(tls::server_config(&cert, &key, &ven_ca)?));
+    let tls = tls_files::TlsFiles::load(&cert, &key, &ven_ca)?;
 
     let https = TcpListener::bind(config.listen)
         .await
@@ -159,7 +159,13 @@ pub async fn start(config: Config) -> Result<Server> {
 
     let (shutdown, stop) = watch::channel(false);
     let mut listeners = JoinSet::new();
-    listeners.spawn(serve::serve(https, Some(tls), app.clone(), stop.clone()));
+    listeners.spawn(serve::serve(
+        https,
+        Some(tls.clone()),
+        app.clone(),
+        stop.clone(),
+    ));
+    listeners.spawn(tls_files::watch_until(tls, stop.clone()));
     listeners.spawn(
         site_index
             .clone()

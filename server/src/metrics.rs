@@ -72,6 +72,10 @@ pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
         Ok(pending) => metrics::gauge!("vtn_pending_deliveries").set(pending as f64),
         Err(error) => tracing::warn!(%error, "metrics: counting pending deliveries failed"),
     }
+    match app::pki::expiry_warnings(&state.db, Some(&state.ven_ca), now).await {
+        Ok(expiring) => metrics::gauge!("vtn_certificates_expiring").set(expiring.len() as f64),
+        Err(error) => tracing::warn!(%error, "metrics: reading certificate expiry failed"),
+    }
     (
         [(
             axum::http::header::CONTENT_TYPE,

@@ -8,8 +8,6 @@
 use anyhow::{Context, Result};
 pub use app::pki::ca::{CertificateAuthority, Issued};
 use std::fs;
-use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// Where the development PKI keeps its files.
@@ -117,19 +115,13 @@ impl DevPki {
 }
 
 pub(crate) fn write_public(path: &Path, contents: &str) -> Result<()> {
-    fs::write(path, contents).with_context(|| format!("writing {}", path.display()))
+    app::pki::install::write_public(path, contents)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Private keys are readable by their owner only.
 pub(crate) fn write_private(path: &Path, contents: &str) -> Result<()> {
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    file.write_all(contents.as_bytes())
+    app::pki::install::write_private(path, contents)
         .with_context(|| format!("writing {}", path.display()))
 }
 

@@ -2,9 +2,11 @@
 //! certificates it issues, for scripts and for setting up a deployment.
 
 use crate::config::{Config, PkiCommand};
-use crate::pki::{CertificateAuthority, write_private, write_public};
+use crate::pki::{write_private, write_public};
 use anyhow::{Context, Result, bail};
 use app::db::audit;
+use app::models::certificate::CaSummary;
+use app::pki::install::InstallError;
 use app::pki::{self, PkiError, VenCa};
 use sea_orm::DatabaseConnection;
 use std::path::Path;
@@ -14,34 +16,22 @@ pub async fn run(db: &DatabaseConnection, config: &Config, command: PkiCommand) 
     let ven_ca = config.ven_ca();
     match command {
         PkiCommand::Init { name } => {
-            let key = key_path(&ven_ca)?;
-            if ven_ca.cert.exists() || key.exists() {
-                bail!(
-                    "a VEN CA is already at {} (use `vtn pki import --replace` to change it)",
-                    ven_ca.cert.display()
-                );
-            }
-            let ca = CertificateAuthority::generate(&name)?;
-            install(&ven_ca, &ca)?;
-            audit::record(db, "cli", "pki.init", &name, "local").await;
+            let summary = ven_ca.init(&name, false).map_err(install_failed)?;
+            installed(&ven_ca, &summary);
+            audit::record(db, "cli", "pki.init", &summary.common_name, "local").await;
         }
         PkiCommand::Import { cert, key, replace } => {
-            let ca = CertificateAuthority::load(
-                &std::fs::read_to_string(&cert)
-                    .with_context(|| format!("--cert: reading {}", cert.display()))?,
-                &std::fs::read_to_string(&key)
-                    .with_context(|| format!("--key: reading {}", key.display()))?,
-            )
-            .context("--cert/--key")?;
-            if ven_ca.cert.exists() && !replace {
-                bail!(
-                    "a VEN CA is already at {}; add --replace to replace it (certificates it issued stop working)",
-                    ven_ca.cert.display()
-                );
-            }
-            install(&ven_ca, &ca)?;
-            let (name, _) = app::pki::ca::describe(&ca.certificate.der)?;
-            audit::record(db, "cli", "pki.import", &name, "local").await;
+            let summary = ven_ca
+                .import(
+                    &std::fs::read_to_string(&cert)
+                        .with_context(|| format!("--cert: reading {}", cert.display()))?,
+                    &std::fs::read_to_string(&key)
+                        .with_context(|| format!("--key: reading {}", key.display()))?,
+                    replace,
+                )
+                .map_err(install_failed)?;
+            installed(&ven_ca, &summary);
+            audit::record(db, "cli", "pki.import", &summary.common_name, "local").await;
         }
         PkiCommand::Issue {
             site,
@@ -97,27 +87,22 @@ pub async fn run(db: &DatabaseConnection, config: &Config, command: PkiCommand) 
     Ok(())
 }
 
-fn key_path(ven_ca: &VenCa) -> Result<&Path> {
-    ven_ca
-        .key
-        .as_deref()
-        .context("--ven-ca-key: where the VEN CA's private key goes")
+/// The CLI's wording of an install refusal: it names the flag to use.
+fn install_failed(error: InstallError) -> anyhow::Error {
+    match error {
+        InstallError::Exists(_) => anyhow::anyhow!(
+            "{error} (`vtn pki import --replace`; the certificates it issued stop working)"
+        ),
+        InstallError::Ca(e) => anyhow::anyhow!("--cert/--key: {e}"),
+        InstallError::Io(_) => anyhow::anyhow!("{error}"),
+    }
 }
 
-/// Writes the CA where the server reads it: certificate public, key 0600.
-fn install(ven_ca: &VenCa, ca: &CertificateAuthority) -> Result<()> {
-    let key = key_path(ven_ca)?;
-    for path in [&ven_ca.cert, &key.to_path_buf()] {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        }
-    }
-    write_private(key, &ca.certificate.key_pem)?;
-    write_public(&ven_ca.cert, &ca.certificate.cert_pem)?;
+fn installed(ven_ca: &VenCa, summary: &CaSummary) {
     println!(
-        "VEN CA written to {} (key {}); restart the VTN to trust it",
+        "VEN CA {:?} written to {} (key {}); a running VTN trusts it within seconds",
+        summary.common_name,
         ven_ca.cert.display(),
-        key.display()
+        ven_ca.key.as_deref().unwrap_or(Path::new("")).display()
     );
-    Ok(())
 }

@@ -32,8 +32,22 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         .route("/whoami", get(whoami::show))
         .route("/api/v1/openapi.json", get(api::openapi::json))
         .route("/api/v1/docs", get(api::openapi::page))
-        .route("/api/v1/customers", get(api::catalog::customers))
-        .route("/api/v1/programs", get(api::catalog::programs))
+        .route(
+            "/api/v1/customers",
+            get(api::customers::list).post(api::customers::create),
+        )
+        .route(
+            "/api/v1/customers/{id}",
+            get(api::customers::show).put(api::customers::update),
+        )
+        .route(
+            "/api/v1/programs",
+            get(api::programs::list).post(api::programs::create),
+        )
+        .route(
+            "/api/v1/programs/{id}",
+            get(api::programs::show).put(api::programs::update),
+        )
         .route(
             "/api/v1/programs/{id}/day-ahead",
             put(api::day_ahead::put_settings),
@@ -47,13 +61,44 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
             get(api::day_ahead::settlement),
         )
         .route("/api/v1/day-ahead/alerts", get(api::day_ahead::alerts))
-        .route("/api/v1/sites", get(api::sites::list))
-        .route("/api/v1/sites/{id}", get(api::sites::show))
+        .route(
+            "/api/v1/sites",
+            get(api::sites::list).post(api::sites::create),
+        )
+        .route(
+            "/api/v1/sites/{id}",
+            get(api::sites::show).put(api::sites::update),
+        )
+        .route(
+            "/api/v1/sites/{id}/registration/reregister",
+            post(api::registrations::reregister),
+        )
+        .route(
+            "/api/v1/sites/{id}/registration/cancel",
+            post(api::registrations::cancel),
+        )
+        .route(
+            "/api/v1/sites/{id}/report-requests",
+            get(api::reports::requests),
+        )
+        .route("/api/v1/sites/{id}/readings", get(api::reports::readings))
+        .route(
+            "/api/v1/sites/{id}/readings.csv",
+            get(api::reports::readings_csv),
+        )
+        .route("/api/v1/registrations", get(api::registrations::list))
+        .route(
+            "/api/v1/report-requests/{id}/cancel",
+            post(api::reports::cancel),
+        )
         .route(
             "/api/v1/sites/{id}/certificates",
             post(api::certificates::issue),
         )
         .route("/api/v1/certificates", get(api::certificates::list))
+        .route("/api/v1/ven-ca", get(api::ven_ca::show))
+        .route("/api/v1/ven-ca/init", post(api::ven_ca::init))
+        .route("/api/v1/ven-ca/import", post(api::ven_ca::import))
         .route(
             "/api/v1/certificates/{id}/revoke",
             post(api::certificates::revoke),

@@ -4,6 +4,7 @@
 
 use crate::openadr::gateway::GatewayConnection;
 use crate::tls::ClientCertificate;
+use crate::tls_files::TlsFiles;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -13,11 +14,11 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto::Builder;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// A TLS handshake that takes longer than this is dropped.
@@ -27,11 +28,11 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Accepts connections until `shutdown` turns true, then waits for open
 /// connections to finish their current request. With `tls`, connections are
-/// TLS and a verified client certificate becomes a [`ClientCertificate`]
-/// request extension.
+/// TLS (with the files as they are now) and a verified client certificate
+/// becomes a [`ClientCertificate`] request extension.
 pub async fn serve(
     listener: TcpListener,
-    tls: Option<TlsAcceptor>,
+    tls: Option<Arc<TlsFiles>>,
     app: Router,
     mut shutdown: watch::Receiver<bool>,
 ) {
@@ -53,7 +54,8 @@ pub async fn serve(
         let _ = tcp.set_nodelay(true);
         let app = app.clone();
         let watcher = graceful.watcher();
-        let tls = tls.clone();
+        // Taken per connection: the files may have changed since the last.
+        let tls = tls.as_ref().map(|files| files.acceptor());
         tokio::spawn(async move {
             let Some(tls) = tls else {
                 // The plain listener is for a TLS-terminating gateway: mark its requests.

@@ -57,20 +57,29 @@ fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>> {
         .with_context(|| format!("{} holds no PEM private key", path.display()))
 }
 
-/// Builds the server's TLS configuration from PEM files.
-pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::ServerConfig> {
+/// Verifies VEN certificates against the VEN CA. Until a VEN CA is installed
+/// (`vtn pki init|import`, or the Certificates page), none is asked for:
+/// VENs use token URLs or a gateway.
+fn client_verifier(ven_ca: &Path) -> Result<Arc<dyn ClientCertVerifier>> {
+    if !ven_ca.exists() {
+        tracing::warn!(ven_ca = %ven_ca.display(), "no VEN CA yet: VENs cannot authenticate with certificates until one is initialised or imported");
+        return Ok(WebPkiClientVerifier::no_client_auth());
+    }
     let mut roots = RootCertStore::empty();
     for ca in read_certs(ven_ca)? {
         roots
             .add(ca)
             .with_context(|| format!("adding the VEN CA from {}", ven_ca.display()))?;
     }
-    let verifier = Arc::new(NotRevoked(
-        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
-            .allow_unauthenticated()
-            .build()
-            .context("building the client certificate verifier")?,
-    ));
+    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+        .allow_unauthenticated()
+        .build()
+        .context("building the client certificate verifier")
+}
+
+/// Builds the server's TLS configuration from PEM files.
+pub fn server_config(cert: &Path, key: &Path, ven_ca: &Path) -> Result<rustls::ServerConfig> {
+    let verifier = Arc::new(NotRevoked(client_verifier(ven_ca)?));
     let mut config = rustls::ServerConfig::builder_with_provider(provider())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
         .context("choosing TLS versions")?

@@ -3,12 +3,14 @@
 mod chart;
 mod layout;
 mod live;
+mod pager;
 mod params;
 mod time;
 
 pub use chart::ChartView;
 pub use layout::{Editors, Layout};
 pub use live::refresh_every;
+pub use pager::{Pager, page_param};
 pub use params::{LevelOptions, route_id};
 pub use time::{Time, duration_text, to_utc};
 

@@ -5,7 +5,7 @@ use super::changes;
 use super::entity::{site, ven_certificate};
 use crate::models::certificate::KeyType;
 use crate::pki::ca::Issued;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait, sea_query::Expr,
@@ -105,6 +105,32 @@ pub async fn revoke(
         crate::pki::revoked::REVOKED.insert(m.fingerprint.clone());
     }
     Ok(model)
+}
+
+/// Live certificates still bound to their site that end before `before`,
+/// soonest first, with the site.
+pub async fn bound_ending_before(
+    db: &DatabaseConnection,
+    before: DateTime<Utc>,
+) -> Result<Vec<(ven_certificate::Model, site::Model)>, DbErr> {
+    let ending = ven_certificate::Entity::find()
+        .filter(ven_certificate::Column::RevokedAt.is_null())
+        .filter(ven_certificate::Column::NotAfter.lt(before))
+        .order_by_asc(ven_certificate::Column::NotAfter)
+        .all(db)
+        .await?;
+    let mut bound = Vec::new();
+    for certificate in ending {
+        let Some(site_id) = certificate.site_id else {
+            continue;
+        };
+        if let Some(site) = site::Entity::find_by_id(site_id).one(db).await?
+            && site.fingerprint.as_deref() == Some(certificate.fingerprint.as_str())
+        {
+            bound.push((certificate, site));
+        }
+    }
+    Ok(bound)
 }
 
 /// The fingerprints of every revoked certificate.

@@ -1,11 +1,12 @@
 //! Customers.
 
+use super::FormError;
 use super::entity::customer;
-use crate::models::customer::{Customer, CustomerForm};
+use crate::models::customer::{Customer, CustomerForm, CustomerPage};
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
 };
 
 impl From<customer::Model> for Customer {
@@ -30,6 +31,27 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<Customer>, DbErr> {
         .collect())
 }
 
+/// Page `page` (from 0) of the customers by name, and how many there are.
+pub async fn page(
+    db: &DatabaseConnection,
+    page: u64,
+    per_page: u64,
+) -> Result<CustomerPage, DbErr> {
+    let pages = customer::Entity::find()
+        .order_by_asc(customer::Column::Name)
+        .order_by_asc(customer::Column::Id)
+        .paginate(db, per_page);
+    Ok(CustomerPage {
+        total: pages.num_items().await?,
+        customers: pages
+            .fetch_page(page)
+            .await?
+            .into_iter()
+            .map(Customer::from)
+            .collect(),
+    })
+}
+
 /// The customer by key.
 pub async fn get(db: &DatabaseConnection, id: i32) -> Result<Option<Customer>, DbErr> {
     Ok(customer::Entity::find_by_id(id)
@@ -49,6 +71,25 @@ pub async fn name_taken(
         query = query.filter(customer::Column::Id.ne(id));
     }
     Ok(query.one(db).await?.is_some())
+}
+
+/// Creates (`id` none) or edits a customer from a validated form, refusing a
+/// name another customer has. `None` when editing a customer that does not exist.
+pub async fn save(
+    db: &DatabaseConnection,
+    id: Option<i32>,
+    form: &CustomerForm,
+) -> Result<Option<Customer>, FormError> {
+    if name_taken(db, &form.name, id).await? {
+        return Err(FormError::Invalid(format!(
+            "a customer named {} already exists",
+            form.name
+        )));
+    }
+    Ok(match id {
+        Some(id) => update(db, id, form).await?,
+        None => Some(create(db, form).await?),
+    })
 }
 
 /// Creates a customer from a validated form.
@@ -111,5 +152,25 @@ mod tests {
             .unwrap();
         assert_eq!(edited.name, "Zed Frozen Foods");
         assert!(update(&db, 999, &form("x")).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn customers_page_by_name_and_a_taken_name_is_refused() {
+        let db = database().await;
+        let form = |name: &str| CustomerForm {
+            name: name.into(),
+            ..Default::default()
+        };
+        for name in ["Delta", "Alpha", "Charlie", "Bravo", "Echo"] {
+            save(&db, None, &form(name)).await.unwrap();
+        }
+        let second = page(&db, 1, 2).await.unwrap();
+        let names: Vec<&str> = second.customers.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!((names, second.total), (vec!["Charlie", "Delta"], 5));
+        assert!(page(&db, 9, 2).await.unwrap().customers.is_empty());
+        assert!(matches!(
+            save(&db, None, &form("Echo")).await,
+            Err(FormError::Invalid(m)) if m.contains("already exists")
+        ));
     }
 }

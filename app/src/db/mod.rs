@@ -27,7 +27,18 @@ pub mod users;
 pub mod ven_messages;
 
 use crate::AppError;
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, DbErr};
+
+/// Why a form (customer, site, program) was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum FormError {
+    /// The form is wrong; the message says how.
+    #[error("{0}")]
+    Invalid(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbErr),
+}
 
 /// The database connection the server put into the Leptos context.
 pub fn from_context() -> Result<DatabaseConnection, AppError> {

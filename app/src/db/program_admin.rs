@@ -1,23 +1,14 @@
 //! What admins do with programs: list them with their sites, create and
 //! edit them (membership can be changed from the program or the site).
 
+use super::FormError;
 use super::entity::{program, program_site, site};
 use crate::models::program::{Program, ProgramForm};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set, TransactionTrait,
 };
-
-/// Why a program form was not saved.
-#[derive(Debug, thiserror::Error)]
-pub enum ProgramError {
-    /// The form is wrong; the message says how.
-    #[error("{0}")]
-    Invalid(String),
-    /// The database failed.
-    #[error(transparent)]
-    Db(#[from] DbErr),
-}
+use std::collections::HashMap;
 
 /// All programs by name, each with its sites by name.
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<Program>, DbErr> {
@@ -25,23 +16,36 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<Program>, DbErr> {
         .order_by_asc(program::Column::Name)
         .all(db)
         .await?;
-    let members = program_site::Entity::find().all(db).await?;
-    let sites = site::Entity::find()
-        .order_by_asc(site::Column::Name)
+    with_sites(db, programs).await
+}
+
+/// The program by key, with its sites by name.
+pub async fn get(db: &DatabaseConnection, id: i32) -> Result<Option<Program>, DbErr> {
+    let found = program::Entity::find_by_id(id).all(db).await?;
+    Ok(with_sites(db, found).await?.pop())
+}
+
+async fn with_sites(
+    db: &DatabaseConnection,
+    programs: Vec<program::Model>,
+) -> Result<Vec<Program>, DbErr> {
+    // Not `IN (…)` lists: a program may have more sites than a query may
+    // have parameters.
+    let mut members = program_site::Entity::find();
+    if let [only] = programs.as_slice() {
+        members = members.filter(program_site::Column::ProgramId.eq(only.id));
+    }
+    let members = members.all(db).await?;
+    let names: HashMap<i32, String> = site::Entity::find()
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
     Ok(programs
         .into_iter()
         .map(|p| Program {
-            sites: sites
-                .iter()
-                .filter(|s| {
-                    members
-                        .iter()
-                        .any(|m| m.program_id == p.id && m.site_id == s.id)
-                })
-                .map(|s| (s.id, s.name.clone()))
-                .collect(),
+            sites: members_of(p.id, &members, &names),
             day_ahead: super::day_ahead::settings_of(&p),
             id: p.id,
             name: p.name,
@@ -53,11 +57,26 @@ pub async fn list(db: &DatabaseConnection) -> Result<Vec<Program>, DbErr> {
         .collect())
 }
 
+/// A program's sites (id, name) by name.
+fn members_of(
+    program_id: i32,
+    members: &[program_site::Model],
+    names: &HashMap<i32, String>,
+) -> Vec<(i32, String)> {
+    let mut sites: Vec<(i32, String)> = members
+        .iter()
+        .filter(|m| m.program_id == program_id)
+        .filter_map(|m| Some((m.site_id, names.get(&m.site_id)?.clone())))
+        .collect();
+    sites.sort_by(|a, b| a.1.cmp(&b.1));
+    sites
+}
+
 async fn check_unique(
     db: &DatabaseConnection,
     form: &ProgramForm,
     except: Option<i32>,
-) -> Result<(), ProgramError> {
+) -> Result<(), FormError> {
     for (column, value, what) in [
         (program::Column::Name, &form.name, "name"),
         (
@@ -71,7 +90,7 @@ async fn check_unique(
             query = query.filter(program::Column::Id.ne(id));
         }
         if query.one(db).await?.is_some() {
-            return Err(ProgramError::Invalid(format!(
+            return Err(FormError::Invalid(format!(
                 "another program already has the {what} {value}"
             )));
         }
@@ -81,7 +100,7 @@ async fn check_unique(
         .count(db)
         .await?;
     if known != form.site_ids.len() as u64 {
-        return Err(ProgramError::Invalid(
+        return Err(FormError::Invalid(
             "one of the chosen sites no longer exists".into(),
         ));
     }
@@ -109,9 +128,9 @@ pub async fn save(
     db: &DatabaseConnection,
     id: Option<i32>,
     form: &ProgramForm,
-) -> Result<Option<i32>, ProgramError> {
+) -> Result<Option<i32>, FormError> {
     let day_ahead =
-        super::day_ahead::check_settings(&form.day_ahead).map_err(ProgramError::Invalid)?;
+        super::day_ahead::check_settings(&form.day_ahead).map_err(FormError::Invalid)?;
     check_unique(db, form, id).await?;
     let txn = db.begin().await?;
     let saved = match id {

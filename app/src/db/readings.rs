@@ -2,6 +2,7 @@
 //! site, point and time window.
 
 use super::entity::reading;
+use crate::models::report::Reading;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
@@ -71,6 +72,68 @@ pub async fn store(
     }
     txn.commit().await?;
     Ok(inserted)
+}
+
+impl From<reading::Model> for Reading {
+    fn from(m: reading::Model) -> Self {
+        Self {
+            rid: m.rid,
+            start: m.dtstart,
+            duration_secs: m.duration_secs,
+            value: m.value,
+            quality: m.quality,
+        }
+    }
+}
+
+/// A site's readings with `from <= start < to`, of one point or (`rid` none)
+/// of all, by point and then oldest first.
+pub async fn of_site(
+    db: &DatabaseConnection,
+    site_id: i32,
+    rid: Option<&str>,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Reading>, DbErr> {
+    let mut query = reading::Entity::find()
+        .filter(reading::Column::SiteId.eq(site_id))
+        .filter(reading::Column::Dtstart.gte(from))
+        .filter(reading::Column::Dtstart.lt(to));
+    if let Some(rid) = rid {
+        query = query.filter(reading::Column::Rid.eq(rid));
+    }
+    Ok(query
+        .order_by_asc(reading::Column::Rid)
+        .order_by_asc(reading::Column::Dtstart)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(Reading::from)
+        .collect())
+}
+
+/// The CSV of [`of_site`] for every point: `site,rid,time,duration_s,value,quality`.
+pub async fn site_csv(
+    db: &DatabaseConnection,
+    site_name: &str,
+    site_id: i32,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<String, DbErr> {
+    use super::telemetry::csv_text;
+    let mut body = String::from("site,rid,time,duration_s,value,quality\n");
+    for r in of_site(db, site_id, None, from, to).await? {
+        body.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            csv_text(site_name),
+            csv_text(&r.rid),
+            r.start.to_rfc3339(),
+            r.duration_secs.map(|d| d.to_string()).unwrap_or_default(),
+            r.value.map(|v| v.to_string()).unwrap_or_default(),
+            csv_text(r.quality.as_deref().unwrap_or("")),
+        ));
+    }
+    Ok(body)
 }
 
 /// A site's readings of one point with `from <= dtstart < to`, oldest first.

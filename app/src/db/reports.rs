@@ -3,6 +3,7 @@
 //! requested → created → receiving → cancelling → cancelled (or completed).
 
 use super::entity::{report_description, report_request};
+use crate::models::report::ReportRequest;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -286,6 +287,43 @@ pub async fn next_unsent(
 /// Asks the VEN to stop a report (delivered on its next poll).
 pub async fn cancel(db: &DatabaseConnection, id: i32) -> Result<(), DbErr> {
     set_state(db, id, CANCELLING).await
+}
+
+/// Stops request `id`: one not yet delivered ends at once, a live one is
+/// cancelled with the VEN on its next poll, one already over stays as it is
+/// (so a retry is harmless). The request as it now is; `None` if there is none.
+pub async fn stop(
+    db: &DatabaseConnection,
+    id: i32,
+) -> Result<Option<report_request::Model>, DbErr> {
+    let Some(request) = report_request::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    match request.state.as_str() {
+        REQUESTED if !request.sent => set_state(db, id, CANCELLED).await?,
+        REQUESTED | CREATED | RECEIVING => cancel(db, id).await?,
+        _ => return Ok(Some(request)),
+    }
+    report_request::Entity::find_by_id(id).one(db).await
+}
+
+impl From<report_request::Model> for ReportRequest {
+    fn from(m: report_request::Model) -> Self {
+        Self {
+            rids: rids(&m),
+            id: m.id,
+            site_id: m.site_id,
+            report_request_id: m.report_request_id,
+            report_specifier_id: m.report_specifier_id,
+            report_name: m.report_name,
+            granularity_secs: m.granularity_secs,
+            report_back_secs: m.report_back_secs,
+            state: m.state,
+            sent: m.sent,
+            created_at: m.created_at,
+            updated_at: m.updated_at,
+        }
+    }
 }
 
 /// The VEN confirmed: every request it was asked to stop is cancelled.

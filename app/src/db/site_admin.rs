@@ -1,9 +1,10 @@
 //! What operators do with sites: list them with their online state, open one
 //! with everything the VTN knows about its VEN, create and edit them.
 
+use super::FormError;
 use super::entity::{customer, message_log, opt, program, program_site, report_description, site};
 use crate::models::site::{
-    DeclaredPoint, DeviationCount, OptSchedule, SiteDetail, SiteForm, SiteSummary,
+    DeclaredPoint, DeviationCount, OptSchedule, Registration, SiteDetail, SiteForm, SiteSummary,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -46,28 +47,43 @@ pub async fn list(
         .collect())
 }
 
-/// Why a site form was not saved.
-#[derive(Debug, thiserror::Error)]
-pub enum SiteError {
-    /// The form is wrong; the message says how.
-    #[error("{0}")]
-    Invalid(String),
-    /// The database failed.
-    #[error(transparent)]
-    Db(#[from] DbErr),
+/// Every live registration, by VEN name.
+pub async fn registrations(db: &DatabaseConnection) -> Result<Vec<Registration>, DbErr> {
+    Ok(site::Entity::find()
+        .filter(site::Column::RegistrationId.is_not_null())
+        .order_by_asc(site::Column::VenName)
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|m| {
+            Some(Registration {
+                registration_id: m.registration_id?,
+                site_id: m.id,
+                site_name: m.name,
+                ven_name: m.ven_name,
+                ven_id: m.ven_id,
+                profile: m.profile_name,
+                transport: m.transport_name,
+                pull: m.http_pull_model,
+                transport_address: m.transport_address,
+                registered_at: m.registered_at,
+                last_contact: m.last_contact,
+            })
+        })
+        .collect())
 }
 
 async fn check_unique(
     db: &DatabaseConnection,
     form: &SiteForm,
     except: Option<i32>,
-) -> Result<(), SiteError> {
+) -> Result<(), FormError> {
     if customer::Entity::find_by_id(form.customer_id)
         .one(db)
         .await?
         .is_none()
     {
-        return Err(SiteError::Invalid("choose the site's customer".into()));
+        return Err(FormError::Invalid("choose the site's customer".into()));
     }
     let clash = |column: site::Column, value: &str| {
         let mut query = site::Entity::find().filter(column.eq(value));
@@ -82,7 +98,7 @@ async fn check_unique(
             .await?
             .is_some()
     {
-        return Err(SiteError::Invalid(format!(
+        return Err(FormError::Invalid(format!(
             "another site already has the VEN name {}",
             form.ven_name
         )));
@@ -92,7 +108,7 @@ async fn check_unique(
             .one(db)
             .await?
     {
-        return Err(SiteError::Invalid(format!(
+        return Err(FormError::Invalid(format!(
             "site {} already has the certificate {}",
             other.name, form.fingerprint
         )));
@@ -102,7 +118,7 @@ async fn check_unique(
         .count(db)
         .await?;
     if known != form.program_ids.len() as u64 {
-        return Err(SiteError::Invalid(
+        return Err(FormError::Invalid(
             "one of the chosen programs no longer exists".into(),
         ));
     }
@@ -134,7 +150,7 @@ async fn set_programs(
 }
 
 /// Creates a site from a validated form; the VEN ID is assigned here.
-pub async fn create(db: &DatabaseConnection, form: &SiteForm) -> Result<site::Model, SiteError> {
+pub async fn create(db: &DatabaseConnection, form: &SiteForm) -> Result<site::Model, FormError> {
     check_unique(db, form, None).await?;
     let txn = db.begin().await?;
     let model = site::ActiveModel {
@@ -164,7 +180,7 @@ pub async fn update(
     db: &DatabaseConnection,
     id: i32,
     form: &SiteForm,
-) -> Result<Option<site::Model>, SiteError> {
+) -> Result<Option<site::Model>, FormError> {
     let Some(model) = site::Entity::find_by_id(id).one(db).await? else {
         return Ok(None);
     };

@@ -1,7 +1,8 @@
 //! VTN-initiated messages (re-registration request, registration
 //! cancellation) queued until the VEN's next poll.
 
-use super::entity::ven_message;
+use super::FormError;
+use super::entity::{site, ven_message};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -32,6 +33,27 @@ pub async fn queue(
     .await?;
     super::changes::OUTBOX.site(site_id);
     Ok(message)
+}
+
+/// Queues a registration action (`REREGISTER` or `CANCEL_REGISTRATION`) for
+/// the site's VEN, refusing a site that has no registration. The site; `None`
+/// if there is no such site.
+pub async fn registration_action(
+    db: &DatabaseConnection,
+    site_id: i32,
+    kind: &str,
+) -> Result<Option<site::Model>, FormError> {
+    let Some(site) = site::Entity::find_by_id(site_id).one(db).await? else {
+        return Ok(None);
+    };
+    if site.registration_id.is_none() {
+        return Err(FormError::Invalid(format!(
+            "{} is not registered",
+            site.ven_name
+        )));
+    }
+    queue(db, site_id, kind).await?;
+    Ok(Some(site))
 }
 
 /// The oldest undelivered message for a site.

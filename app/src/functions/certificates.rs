@@ -1,5 +1,5 @@
 //! VEN certificates, for admins: list, issue for a site (the key is handed
-//! out once), revoke.
+//! out once), revoke; and the VEN CA that signs them: initialise or import.
 
 use crate::AppError;
 use crate::models::certificate::{CertificateList, IssuedCertificate, KeyType};
@@ -54,5 +54,55 @@ pub async fn revoke_certificate(id: i32) -> Result<(), AppError> {
     tracing::info!(username = %user.username, id, fingerprint = %certificate.fingerprint, "VEN certificate revoked");
     let target = format!("certificate {id} {}", certificate.common_name);
     super::ssr::audit(&db, &user, "certificate.revoke", &target).await;
+    Ok(())
+}
+
+/// Generates a VEN CA where the VTN reads it; replacing the installed one
+/// must be asked for.
+#[server(endpoint = "init_ven_ca")]
+pub async fn init_ven_ca(common_name: String, replace: bool) -> Result<(), AppError> {
+    use super::ssr::invalid;
+    use crate::{db, pki};
+    let user = crate::auth::ssr::require(crate::models::Role::Admin).await?;
+    let ven_ca = pki::VenCa::from_context()
+        .ok_or_else(|| invalid("this server has no VEN CA configured"))?;
+    let summary = ven_ca
+        .init(&common_name, replace)
+        .map_err(|e| invalid(e.to_string()))?;
+    tracing::info!(username = %user.username, ca = %summary.common_name, "VEN CA initialised");
+    super::ssr::audit(
+        &db::from_context()?,
+        &user,
+        "pki.init",
+        &summary.common_name,
+    )
+    .await;
+    Ok(())
+}
+
+/// Installs a VEN CA made elsewhere (certificate and key, PEM); replacing the
+/// installed one must be asked for.
+#[server(endpoint = "import_ven_ca")]
+pub async fn import_ven_ca(
+    certificate_pem: String,
+    key_pem: String,
+    replace: bool,
+) -> Result<(), AppError> {
+    use super::ssr::invalid;
+    use crate::{db, pki};
+    let user = crate::auth::ssr::require(crate::models::Role::Admin).await?;
+    let ven_ca = pki::VenCa::from_context()
+        .ok_or_else(|| invalid("this server has no VEN CA configured"))?;
+    let summary = ven_ca
+        .import(&certificate_pem, &key_pem, replace)
+        .map_err(|e| invalid(e.to_string()))?;
+    tracing::info!(username = %user.username, ca = %summary.common_name, replace, "VEN CA imported");
+    super::ssr::audit(
+        &db::from_context()?,
+        &user,
+        "pki.import",
+        &summary.common_name,
+    )
+    .await;
     Ok(())
 }

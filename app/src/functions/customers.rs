@@ -1,7 +1,7 @@
 //! Customers: list, open, create, edit.
 
 use crate::AppError;
-use crate::models::customer::{Customer, CustomerForm};
+use crate::models::customer::{Customer, CustomerForm, CustomerPage};
 use crate::models::site::SiteSummary;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -12,6 +12,17 @@ pub async fn list_customers() -> Result<Vec<Customer>, AppError> {
     use crate::db::{self, customers};
     crate::auth::ssr::require(crate::models::Role::Viewer).await?;
     Ok(customers::list(&db::from_context()?).await?)
+}
+
+/// Customers per page of the customers list.
+pub const PER_PAGE: u64 = 50;
+
+/// Page `page` (from 0) of the customers, by name.
+#[server(endpoint = "customer_page")]
+pub async fn page_of_customers(page: u64) -> Result<CustomerPage, AppError> {
+    use crate::db::{self, customers};
+    crate::auth::ssr::require(crate::models::Role::Viewer).await?;
+    Ok(customers::page(&db::from_context()?, page, PER_PAGE).await?)
 }
 
 /// One customer and its sites.
@@ -34,16 +45,7 @@ pub async fn save_customer(id: Option<i32>, form: CustomerForm) -> Result<i32, A
     let user = crate::auth::ssr::require(crate::models::Role::Operator).await?;
     let form = form.validated().map_err(invalid)?;
     let db = db::from_context()?;
-    if customers::name_taken(&db, &form.name, id).await? {
-        return Err(invalid(format!(
-            "a customer named {} already exists",
-            form.name
-        )));
-    }
-    let saved = match id {
-        Some(id) => found(customers::update(&db, id, &form).await?, "customer")?,
-        None => customers::create(&db, &form).await?,
-    };
+    let saved = found(customers::save(&db, id, &form).await?, "customer")?;
     tracing::info!(username = %user.username, customer = saved.id, name = %saved.name, "customer saved");
     super::ssr::audit(
         &db,

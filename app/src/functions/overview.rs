@@ -42,6 +42,8 @@ pub async fn get_overview() -> Result<Overview, AppError> {
         unassigned: sites,
         events,
         day_ahead_alerts: day_ahead::open_alerts(&db).await?,
+        expiring: crate::pki::expiry_warnings(&db, crate::pki::VenCa::from_context().as_ref(), now)
+            .await?,
         database: db::backend_name(&db).to_owned(),
         as_of: now,
     })

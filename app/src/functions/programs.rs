@@ -23,11 +23,7 @@ pub async fn save_program(id: Option<i32>, form: ProgramForm) -> Result<i32, App
     let user = crate::auth::ssr::require(crate::models::Role::Admin).await?;
     let form = form.validated().map_err(invalid)?;
     let db = db::from_context()?;
-    let saved = match program_admin::save(&db, id, &form).await {
-        Ok(saved) => found(saved, "program")?,
-        Err(program_admin::ProgramError::Invalid(message)) => return Err(invalid(message)),
-        Err(program_admin::ProgramError::Db(e)) => return Err(e.into()),
-    };
+    let saved = found(program_admin::save(&db, id, &form).await?, "program")?;
     tracing::info!(username = %user.username, program = saved, name = %form.name, "program saved");
     super::ssr::audit(
         &db,

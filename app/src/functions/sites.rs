@@ -41,16 +41,9 @@ pub async fn save_site(id: Option<i32>, form: SiteForm) -> Result<i32, AppError>
     let user = crate::auth::ssr::require(crate::models::Role::Operator).await?;
     let form = form.validated().map_err(invalid)?;
     let db = db::from_context()?;
-    let result = match id {
-        Some(id) => site_admin::update(&db, id, &form)
-            .await
-            .map(|saved| found(saved, "site")),
-        None => site_admin::create(&db, &form).await.map(Ok),
-    };
-    let saved = match result {
-        Ok(saved) => saved?,
-        Err(site_admin::SiteError::Invalid(message)) => return Err(invalid(message)),
-        Err(site_admin::SiteError::Db(e)) => return Err(e.into()),
+    let saved = match id {
+        Some(id) => found(site_admin::update(&db, id, &form).await?, "site")?,
+        None => site_admin::create(&db, &form).await?,
     };
     tracing::info!(username = %user.username, site = saved.id, ven_name = %saved.ven_name, "site saved");
     super::ssr::audit(
@@ -91,20 +84,19 @@ pub async fn site_log(id: i32, message_type: String) -> Result<Vec<LoggedExchang
 /// poll), or cancels its registration (oadrCancelPartyRegistration).
 #[server(endpoint = "registration_action")]
 pub async fn registration_action(id: i32, cancel: bool) -> Result<(), AppError> {
-    use super::ssr::{found, invalid};
-    use crate::db::{self, sites, ven_messages};
+    use super::ssr::found;
+    use crate::db::{self, ven_messages};
     let user = crate::auth::ssr::require(crate::models::Role::Operator).await?;
     let db = db::from_context()?;
-    let site = found(sites::get(&db, id).await?, "site")?;
-    if site.registration_id.is_none() {
-        return Err(invalid(format!("{} is not registered", site.ven_name)));
-    }
     let kind = if cancel {
         ven_messages::CANCEL_REGISTRATION
     } else {
         ven_messages::REREGISTER
     };
-    ven_messages::queue(&db, id, kind).await?;
+    let site = found(
+        ven_messages::registration_action(&db, id, kind).await?,
+        "site",
+    )?;
     tracing::info!(username = %user.username, ven_name = %site.ven_name, kind, "registration action queued");
     super::ssr::audit(
         &db,

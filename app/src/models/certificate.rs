@@ -142,6 +142,22 @@ pub struct IssuedCertificate {
     pub chain_pem: String,
 }
 
+/// How long before the VEN CA expires the overview warns.
+pub const CA_WARN_BEFORE: TimeDelta = TimeDelta::days(90);
+
+/// A certificate the VTN depends on that expires soon (or has expired while
+/// still in use): a VEN's bound certificate, or the VEN CA.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ExpiryWarning {
+    /// What expires, e.g. `demo-ven (Demo site)` or `VEN CA Utility VEN CA`.
+    pub subject: String,
+    /// The site whose VEN uses it (none for the CA).
+    pub site_id: Option<i32>,
+    /// When.
+    pub not_after: DateTime<Utc>,
+}
+
 /// The VEN CA as the certificates page describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -16,9 +16,19 @@ pub struct Customer {
     pub notes: String,
 }
 
+/// A page of customers by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerPage {
+    /// This page's customers.
+    pub customers: Vec<Customer>,
+    /// Customers on all pages.
+    pub total: u64,
+}
+
 /// What the operator enters to create or edit a customer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
 pub struct CustomerForm {
     /// Name (required, unique).
     pub name: String,

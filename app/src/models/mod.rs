@@ -7,6 +7,7 @@ pub mod customer;
 pub mod day_ahead;
 pub mod event;
 pub mod program;
+pub mod report;
 pub mod site;
 pub mod telemetry;
 
@@ -94,6 +95,8 @@ pub struct Overview {
     pub events: Vec<event::EventSummary>,
     /// Day-ahead dates that could not be published on time, not resolved.
     pub day_ahead_alerts: Vec<day_ahead::DayAheadAlert>,
+    /// Certificates in use that expire soon.
+    pub expiring: Vec<certificate::ExpiryWarning>,
     /// Database backend in use ("sqlite" or "postgres").
     pub database: String,
     /// When the server computed these figures.

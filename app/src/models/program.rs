@@ -25,6 +25,11 @@ pub struct Program {
     pub day_ahead: DayAheadSettings,
 }
 
+/// The longest near window: a week.
+const MAX_NEAR_WINDOW_MINS: i64 = 7 * 24 * 60;
+/// The longest report granularity or report-back period: 31 days.
+const MAX_REPORT_PERIOD_SECS: i64 = 31 * 24 * 3600;
+
 /// What an admin enters for a program.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -63,8 +68,10 @@ impl ProgramForm {
                     .into(),
             );
         }
-        if self.near_window_mins < 0 {
-            return Err("the near window cannot be negative".into());
+        if !(0..=MAX_NEAR_WINDOW_MINS).contains(&self.near_window_mins) {
+            return Err(format!(
+                "the near window is 0 to {MAX_NEAR_WINDOW_MINS} minutes (a week)"
+            ));
         }
         for (value, what) in [
             (self.usage_granularity_secs, "usage granularity"),
@@ -72,8 +79,10 @@ impl ProgramForm {
             (self.status_granularity_secs, "status granularity"),
             (self.status_report_back_secs, "status report-back period"),
         ] {
-            if value <= 0 {
-                return Err(format!("the {what} must be at least one second"));
+            if !(1..=MAX_REPORT_PERIOD_SECS).contains(&value) {
+                return Err(format!(
+                    "the {what} is 1 to {MAX_REPORT_PERIOD_SECS} seconds (31 days)"
+                ));
             }
         }
         parse_publish_time(&self.day_ahead.publish_time)?;
@@ -96,5 +105,54 @@ impl ProgramForm {
             day_ahead,
             ..self
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> ProgramForm {
+        ProgramForm {
+            name: " Peak ".into(),
+            market_context: "http://utility.example/dr/peak".into(),
+            near_window_mins: 15,
+            usage_granularity_secs: 60,
+            usage_report_back_secs: 300,
+            status_granularity_secs: 60,
+            status_report_back_secs: 300,
+            site_ids: vec![3, 1, 3],
+            day_ahead: DayAheadSettings::default(),
+        }
+    }
+
+    #[test]
+    fn a_program_form_is_trimmed_and_its_sites_deduplicated() {
+        let ok = form().validated().unwrap();
+        assert_eq!((ok.name.as_str(), ok.site_ids), ("Peak", vec![1, 3]));
+    }
+
+    #[test]
+    fn windows_and_periods_outside_their_range_are_refused() {
+        let too_near = ProgramForm {
+            near_window_mins: i64::MAX,
+            ..form()
+        };
+        assert!(too_near.validated().unwrap_err().contains("near window"));
+        let negative = ProgramForm {
+            near_window_mins: -1,
+            ..form()
+        };
+        assert!(negative.validated().is_err());
+        let huge = ProgramForm {
+            usage_report_back_secs: 40 * 24 * 3600,
+            ..form()
+        };
+        assert!(huge.validated().unwrap_err().contains("usage report-back"));
+        let zero = ProgramForm {
+            status_granularity_secs: 0,
+            ..form()
+        };
+        assert!(zero.validated().unwrap_err().contains("status granularity"));
     }
 }

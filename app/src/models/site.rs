@@ -28,6 +28,7 @@ pub struct SiteSummary {
 /// What the operator enters to create or edit a site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
 pub struct SiteForm {
     /// Owner.
     pub customer_id: i32,
@@ -176,6 +177,34 @@ pub struct SiteDetail {
     pub deviations: Vec<DeviationCount>,
     /// The last deviating request, for an example.
     pub deviation_example: Option<String>,
+}
+
+/// A VEN's live registration (oadrCreatePartyRegistration).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Registration {
+    /// The site's key.
+    pub site_id: i32,
+    /// The site's name.
+    pub site_name: String,
+    /// The VEN's name.
+    pub ven_name: String,
+    /// The VEN ID the VTN assigned.
+    pub ven_id: String,
+    /// The registration ID the VTN assigned.
+    pub registration_id: String,
+    /// Profile, e.g. `2.0b`.
+    pub profile: Option<String>,
+    /// Transport, e.g. `simpleHttp`.
+    pub transport: Option<String>,
+    /// Pull (polls) or push.
+    pub pull: Option<bool>,
+    /// Where pushed messages go.
+    pub transport_address: Option<String>,
+    /// When the VEN registered.
+    pub registered_at: Option<DateTime<Utc>>,
+    /// When the VEN was last heard from.
+    pub last_contact: Option<DateTime<Utc>>,
 }
 
 /// One exchange of the VEN's message log.

@@ -1,19 +1,11 @@
-use crate::components::{ErrorBox, Time};
+use crate::components::{ErrorBox, Pager, Time, page_param};
 use crate::functions::audit::{PER_PAGE, get_audit};
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
 /// Who did what, when, from where (admins).
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let query = use_query_map();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
+    let page = page_param();
     let entries = Resource::new(page, get_audit);
     view! {
         <div class="heading">
@@ -24,8 +16,6 @@ pub fn AuditPage() -> impl IntoView {
             {move || entries.get().map(|result| match result {
                 Ok(list) if list.entries.is_empty() => view! { <p class="empty">"Nothing recorded yet."</p> }.into_any(),
                 Ok(list) => {
-                    let pages = list.total.div_ceil(PER_PAGE).max(1);
-                    let current = page();
                     view! {
                         <table class="list" data-test="audit">
                             <thead><tr>
@@ -41,11 +31,13 @@ pub fn AuditPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <nav class="pager" aria-label="Pages">
-                            <span>{format!("{} entries · page {} of {pages}", list.total, current + 1)}</span>
-                            {(current > 0).then(|| view! { <a href=format!("/audit?page={}", current - 1)>"Newer"</a> })}
-                            {(current + 1 < pages).then(|| view! { <a href=format!("/audit?page={}", current + 1)>"Older"</a> })}
-                        </nav>
+                        <Pager
+                            total=list.total
+                            per_page=PER_PAGE
+                            current=page()
+                            noun="Entries"
+                            href=|p| format!("/audit?page={p}")
+                        />
                     }.into_any()
                 }
                 Err(error) => view! { <ErrorBox error /> }.into_any(),

@@ -1,17 +1,28 @@
 use crate::components::{Badge, ErrorBox, Time, action_error};
-use crate::functions::certificates::{IssueCertificate, RevokeCertificate, list_certificates};
+use crate::functions::certificates::{
+    ImportVenCa, InitVenCa, IssueCertificate, RevokeCertificate, list_certificates,
+};
 use crate::functions::sites::list_sites;
 use crate::models::certificate::{Certificate, CertificateList, IssuedCertificate, KeyType};
 use leptos::prelude::*;
 
-/// VEN certificates (admins): the VEN CA, issue for a site (key, certificate
-/// and chain downloaded once), list with expiry, revoke.
+/// VEN certificates (admins): the VEN CA (initialise, import), issue for a
+/// site (key, certificate and chain downloaded once), list with expiry, revoke.
 #[component]
 pub fn CertificatesPage() -> impl IntoView {
     let issue = ServerAction::<IssueCertificate>::new();
     let revoke = ServerAction::<RevokeCertificate>::new();
+    let init = ServerAction::<InitVenCa>::new();
+    let import = ServerAction::<ImportVenCa>::new();
     let list = Resource::new(
-        move || (issue.version().get(), revoke.version().get()),
+        move || {
+            (
+                issue.version().get(),
+                revoke.version().get(),
+                init.version().get(),
+                import.version().get(),
+            )
+        },
         |_| list_certificates(),
     );
     view! {
@@ -20,7 +31,11 @@ pub fn CertificatesPage() -> impl IntoView {
         <IssueForm issue />
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || list.get().map(|result| match result {
-                Ok(list) => view! { <CaFacts list=list.clone() /> <Certificates list revoke /> }.into_any(),
+                Ok(list) => view! {
+                    <CaFacts list=list.clone() />
+                    <CaSetup has_ca=list.ca.is_some() init import />
+                    <Certificates list revoke />
+                }.into_any(),
                 Err(error) => view! { <ErrorBox error /> }.into_any(),
             })}
         </Suspense>
@@ -39,7 +54,69 @@ fn CaFacts(list: CertificateList) -> impl IntoView {
             </dl>
         }
         .into_any(),
-        None => view! { <p class="error" role="alert">"The VEN CA certificate cannot be read; see the server log."</p> }.into_any(),
+        None => view! {
+            <p class="error" role="alert" data-test="no-ven-ca">
+                "No VEN CA yet: VENs cannot authenticate with certificates. Initialise one or import yours below."
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// Initialise a new VEN CA or import one made elsewhere. With a CA in place
+/// both replace it, which the admin must confirm: its certificates stop working.
+#[component]
+fn CaSetup(
+    has_ca: bool,
+    init: ServerAction<InitVenCa>,
+    import: ServerAction<ImportVenCa>,
+) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let cert = RwSignal::new(String::new());
+    let key = RwSignal::new(String::new());
+    let replace = RwSignal::new(false);
+    let init_error = action_error(init);
+    let import_error = action_error(import);
+    let done = move || {
+        (init.value().get().is_some_and(|r| r.is_ok())
+            || import.value().get().is_some_and(|r| r.is_ok()))
+        .then_some(
+            "VEN CA installed. New VEN connections are checked against it within a few seconds.",
+        )
+    };
+    let blocked = move || has_ca && !replace.get();
+    view! {
+        <details class="editor" open=!has_ca data-test="ca-setup">
+            <summary>{if has_ca { "Replace the VEN CA" } else { "Set up the VEN CA" }}</summary>
+            {has_ca.then(|| view! {
+                <label class="check">
+                    <input type="checkbox" bind:checked=replace />
+                    "Replace the current CA: every VEN certificate it issued stops working"
+                </label>
+            })}
+            <p role="status" data-test="ca-installed">{done}</p>
+            <form on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                init.dispatch(InitVenCa { common_name: name.get(), replace: replace.get() });
+            }>
+                <h3>"Initialise a new CA"</h3>
+                <label>"Name" <input bind:value=name placeholder="Utility VEN CA" required /></label>
+                <p class="error" role="alert">{init_error}</p>
+                <button type="submit" disabled=move || blocked() || init.pending().get()>"Initialise"</button>
+            </form>
+            <form on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                import.dispatch(ImportVenCa { certificate_pem: cert.get(), key_pem: key.get(), replace: replace.get() });
+            }>
+                <h3>"Import a CA"</h3>
+                <label>"CA certificate (PEM)" <textarea bind:value=cert rows="4" required></textarea></label>
+                <label>"CA private key (PEM; stored readable by the VTN only, never shown again)"
+                    <textarea bind:value=key rows="4" required></textarea>
+                </label>
+                <p class="error" role="alert">{import_error}</p>
+                <button type="submit" disabled=move || blocked() || import.pending().get()>"Import"</button>
+            </form>
+        </details>
     }
 }
 

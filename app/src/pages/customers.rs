@@ -1,5 +1,5 @@
-use crate::components::{Badge, Editors, ErrorBox, action_error, route_id};
-use crate::functions::customers::{SaveCustomer, get_customer, list_customers};
+use crate::components::{Badge, Editors, ErrorBox, Pager, action_error, page_param, route_id};
+use crate::functions::customers::{PER_PAGE, SaveCustomer, get_customer, page_of_customers};
 use crate::models::customer::{Customer, CustomerForm};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -7,7 +7,8 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 /// All customers, and the form to add one.
 #[component]
 pub fn CustomersPage() -> impl IntoView {
-    let customers = Resource::new(|| (), |_| list_customers());
+    let page = page_param();
+    let customers = Resource::new(page, page_of_customers);
     let query = use_query_map();
     let adding = RwSignal::new(query.read_untracked().get("new").is_some());
     view! {
@@ -27,10 +28,19 @@ pub fn CustomersPage() -> impl IntoView {
                 customers
                     .get()
                     .map(|result| match result {
-                        Ok(list) if list.is_empty() => {
+                        Ok(list) if list.total == 0 => {
                             view! { <p class="empty">"No customers yet. Add one to start creating sites."</p> }.into_any()
                         }
-                        Ok(list) => view! { <CustomerTable list /> }.into_any(),
+                        Ok(list) => view! {
+                            <CustomerTable list=list.customers />
+                            <Pager
+                                total=list.total
+                                per_page=PER_PAGE
+                                current=page()
+                                noun="Customers"
+                                href=|p| format!("/customers?page={p}")
+                            />
+                        }.into_any(),
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
                     })
             }}

@@ -1,5 +1,5 @@
 use super::overview::EventTable;
-use crate::components::{Editors, ErrorBox, refresh_every};
+use crate::components::{Editors, ErrorBox, Pager, page_param, refresh_every};
 use crate::functions::events::{PER_PAGE, list_events};
 use crate::models::event::EventFilter;
 use leptos::prelude::*;
@@ -10,14 +10,11 @@ use leptos_router::hooks::use_query_map;
 pub fn EventsPage() -> impl IntoView {
     let query = use_query_map();
     let filter = move || EventFilter::parse(&query.read().get("status").unwrap_or_default());
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(0)
-    };
-    let events = Resource::new(move || (filter(), page()), |(f, p)| list_events(f, p, None));
+    let page = page_param();
+    let events = Resource::new(
+        move || (filter(), u32::try_from(page()).unwrap_or(u32::MAX)),
+        |(f, p)| list_events(f, p, None),
+    );
     refresh_every(5, move || events.refetch());
     view! {
         <div class="heading">
@@ -44,17 +41,16 @@ pub fn EventsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || events.get().map(|result| match result {
                 Ok(list) => {
-                    let total = list.total;
-                    let pages = total.div_ceil(PER_PAGE).max(1);
-                    let current = page();
-                    let link = move |p: u32| format!("/events?status={}&page={p}", filter().as_str());
+                    let status = filter().as_str();
                     view! {
                         <EventTable events=list.events />
-                        <nav class="pager" aria-label="Pages">
-                            <span>{format!("{total} events · page {} of {pages}", current + 1)}</span>
-                            {(current > 0).then(|| view! { <a href=link(current - 1)>"Previous"</a> })}
-                            {(current + 1 < pages).then(|| view! { <a href=link(current + 1)>"Next"</a> })}
-                        </nav>
+                        <Pager
+                            total=u64::from(list.total)
+                            per_page=u64::from(PER_PAGE)
+                            current=page()
+                            noun="Events"
+                            href=move |p| format!("/events?status={status}&page={p}")
+                        />
                     }.into_any()
                 }
                 Err(error) => view! { <ErrorBox error /> }.into_any(),

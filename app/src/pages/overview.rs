@@ -31,8 +31,10 @@ pub fn OverviewPage() -> impl IntoView {
                                 </article>
                             });
                             let alerts = overview.day_ahead_alerts;
+                            let expiring = overview.expiring;
                             view! {
                                 <DayAheadAlerts alerts />
+                                <ExpiryWarnings expiring />
                                 <section aria-labelledby="active-events">
                                     <h2 id="active-events">"Active and upcoming events"</h2>
                                     <EventTable events=overview.events />
@@ -73,6 +75,31 @@ pub fn OverviewPage() -> impl IntoView {
             }}
         </Transition>
     }
+}
+
+/// Certificates in use that expire soon: renew before the VEN is locked out.
+#[component]
+fn ExpiryWarnings(expiring: Vec<crate::models::certificate::ExpiryWarning>) -> impl IntoView {
+    (!expiring.is_empty()).then(|| {
+        view! {
+            <section class="banner" role="alert" data-test="expiry-warnings">
+                <h2>"Certificates expiring"</h2>
+                <ul>
+                    {expiring.into_iter().map(|w| {
+                        let href = w.site_id.map_or_else(|| "/certificates".to_owned(), |id| format!("/sites/{id}"));
+                        view! {
+                            <li>
+                                <a href=href>{w.subject}</a>
+                                " — valid until "
+                                <Time at=w.not_after />
+                                "; issue a new certificate on the Certificates page"
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
 }
 
 /// Day-ahead dates not published at publish time: a banner, so a missing

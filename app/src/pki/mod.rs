@@ -2,11 +2,13 @@
 //! a certificate for a site (bound to the site at once), revoking, listing.
 
 pub mod ca;
+pub mod install;
 pub mod revoked;
 
 use crate::db::{certificates, entity::site, entity::ven_certificate};
 use crate::models::certificate::{
-    CaSummary, Certificate, CertificateList, CertificateState, IssuedCertificate, KeyType,
+    CA_WARN_BEFORE, CaSummary, Certificate, CertificateList, CertificateState, ExpiryWarning,
+    IssuedCertificate, KeyType, WARN_BEFORE,
 };
 use ca::{CaError, CertificateAuthority};
 use sea_orm::{DatabaseConnection, DbErr};
@@ -166,4 +168,76 @@ pub async fn list(
         ca: ven_ca.and_then(|ca| ca.summary().ok()),
         certificates,
     })
+}
+
+/// What the overview warns of: VEN certificates in use that expire within
+/// [`WARN_BEFORE`] (or already have), and the VEN CA within [`CA_WARN_BEFORE`].
+pub async fn expiry_warnings(
+    db: &DatabaseConnection,
+    ven_ca: Option<&VenCa>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<ExpiryWarning>, DbErr> {
+    let mut warnings: Vec<ExpiryWarning> = ven_ca
+        .and_then(|ca| ca.summary().ok())
+        .filter(|ca| ca.not_after - now < CA_WARN_BEFORE)
+        .map(|ca| ExpiryWarning {
+            subject: format!("VEN CA {}", ca.common_name),
+            site_id: None,
+            not_after: ca.not_after,
+        })
+        .into_iter()
+        .collect();
+    for (certificate, site) in certificates::bound_ending_before(db, now + WARN_BEFORE).await? {
+        warnings.push(ExpiryWarning {
+            subject: format!("{} ({})", certificate.common_name, site.name),
+            site_id: Some(site.id),
+            not_after: certificate.not_after,
+        });
+    }
+    Ok(warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::database;
+    use chrono::{TimeDelta, Utc};
+
+    async fn issue(db: &DatabaseConnection, ven: &str, fingerprint: &str, days: i64) -> i32 {
+        let site = match crate::db::sites::by_ven_name(db, ven).await.unwrap() {
+            Some(site) => site,
+            None => crate::db::sites::create(db, ven, ven, None).await.unwrap(),
+        };
+        let issued = ca::Issued {
+            cert_pem: String::new(),
+            key_pem: String::new(),
+            der: Vec::new(),
+            serial: fingerprint.into(),
+            not_after: Utc::now() + TimeDelta::days(days),
+        };
+        certificates::record_and_bind(db, &site, &issued, fingerprint, KeyType::EcdsaP256, "test")
+            .await
+            .unwrap()
+            .id
+    }
+
+    #[tokio::test]
+    async fn only_certificates_in_use_that_end_soon_are_warned_of() {
+        let db = database().await;
+        issue(&db, "soon", "AA:01", 10).await;
+        issue(&db, "later", "AA:02", 400).await;
+        let revoked = issue(&db, "revoked", "AA:03", 10).await;
+        certificates::revoke(&db, revoked, "test").await.unwrap();
+        issue(&db, "renewed", "AA:04", 10).await;
+        issue(&db, "renewed", "AA:05", 700).await;
+        issue(&db, "lapsed", "AA:06", -1).await;
+        let warnings = expiry_warnings(&db, None, Utc::now()).await.unwrap();
+        let subjects: Vec<&str> = warnings.iter().map(|w| w.subject.as_str()).collect();
+        assert_eq!(
+            subjects,
+            ["lapsed (lapsed)", "soon (soon)"],
+            "soonest first"
+        );
+        assert!(warnings.iter().all(|w| w.site_id.is_some()));
+    }
 }

@@ -1,7 +1,9 @@
 //! The management API's OpenAPI 3 document, generated from the handlers'
 //! annotations and the models' types, and a docs page rendered from it.
 
-use super::{catalog, certificates, day_ahead, events, sites};
+use super::{
+    certificates, customers, day_ahead, events, programs, registrations, reports, sites, ven_ca,
+};
 use axum::Json;
 use axum::response::Html;
 use utoipa::openapi::path::Operation;
@@ -13,13 +15,28 @@ use utoipa::{Modify, OpenApi};
 #[openapi(
     info(
         title = "OpenADR 2.0b VTN management API",
-        description = "Customers, sites, programs, DR events, day-ahead prices and VEN certificates. Authenticate with `Authorization: Bearer <token>` (`vtn token create`, or the Users page). Errors are RFC 7807 problem documents."
+        description = "Customers, sites, programs, DR events, VEN registrations, reports and readings, day-ahead prices and VEN certificates. Authenticate with `Authorization: Bearer <token>` (`vtn token create`, or the Users page). Errors are RFC 7807 problem documents."
     ),
     paths(
-        catalog::customers,
-        catalog::programs,
+        customers::list,
+        customers::show,
+        customers::create,
+        customers::update,
         sites::list,
         sites::show,
+        sites::create,
+        sites::update,
+        programs::list,
+        programs::show,
+        programs::create,
+        programs::update,
+        registrations::list,
+        registrations::reregister,
+        registrations::cancel,
+        reports::requests,
+        reports::cancel,
+        reports::readings,
+        reports::readings_csv,
         events::list,
         events::show,
         events::create,
@@ -29,6 +46,9 @@ use utoipa::{Modify, OpenApi};
         certificates::list,
         certificates::issue,
         certificates::revoke,
+        ven_ca::show,
+        ven_ca::init,
+        ven_ca::import,
         day_ahead::put_settings,
         day_ahead::get_prices,
         day_ahead::put_prices,

@@ -71,6 +71,15 @@ impl From<sea_orm::DbErr> for Problem {
     }
 }
 
+impl From<app::db::FormError> for Problem {
+    fn from(error: app::db::FormError) -> Self {
+        match error {
+            app::db::FormError::Invalid(message) => Self::invalid(message),
+            app::db::FormError::Db(e) => e.into(),
+        }
+    }
+}
+
 impl From<app::db::events::EventError> for Problem {
     fn from(error: app::db::events::EventError) -> Self {
         use app::db::events::EventError;

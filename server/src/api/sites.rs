@@ -1,20 +1,19 @@
-//! `/api/v1/sites`: the sites with their VEN and online state.
+//! `/api/v1/sites`: the sites with their VEN and online state — list, read,
+//! create, edit.
 
 use super::auth::Client;
 use super::id::Id;
 use super::problem::Problem;
 use crate::openadr::OadrSettings;
-use app::db::site_admin;
-use app::models::site::{SiteDetail, SiteSummary};
+use app::db::{site_admin, sites};
+use app::models::Role;
+use app::models::site::{SiteDetail, SiteForm, SiteSummary};
 use axum::Json;
 use axum::extract::State;
-use chrono::{TimeDelta, Utc};
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
-
-fn online_since(settings: &OadrSettings) -> chrono::DateTime<Utc> {
-    Utc::now() - TimeDelta::from_std(settings.offline_after).unwrap_or(TimeDelta::minutes(15))
-}
 
 /// Every site with its VEN and online state.
 #[utoipa::path(get, path = "/api/v1/sites", tag = "sites",
@@ -25,7 +24,7 @@ pub async fn list(
     State(settings): State<Arc<OadrSettings>>,
 ) -> Result<Json<Vec<SiteSummary>>, Problem> {
     Ok(Json(
-        site_admin::list(&db, None, online_since(&settings)).await?,
+        site_admin::list(&db, None, settings.online_since()).await?,
     ))
 }
 
@@ -39,8 +38,79 @@ pub async fn show(
     State(settings): State<Arc<OadrSettings>>,
     Id(id): Id,
 ) -> Result<Json<SiteDetail>, Problem> {
-    site_admin::detail(&db, id, online_since(&settings))
+    detail(&db, &settings, id).await.map(Json)
+}
+
+/// Creates a site for one VEN (operator); the VTN assigns its VEN ID. The VEN
+/// name is permanent; the fingerprint (`AA:BB:…`, 10 pairs) binds the VEN's
+/// certificate.
+#[utoipa::path(post, path = "/api/v1/sites", tag = "sites", request_body = SiteForm,
+    responses((status = 201, description = "Created", body = SiteDetail)))]
+pub async fn create(
+    client: Client,
+    State(db): State<DatabaseConnection>,
+    State(settings): State<Arc<OadrSettings>>,
+    form: Result<Json<SiteForm>, JsonRejection>,
+) -> Result<(StatusCode, Json<SiteDetail>), Problem> {
+    let id = save(&client, &db, None, form).await?;
+    Ok((StatusCode::CREATED, Json(detail(&db, &settings, id).await?)))
+}
+
+/// Replaces a site's settings (operator); `ven_name` is ignored, it is
+/// permanent.
+#[utoipa::path(put, path = "/api/v1/sites/{id}", tag = "sites", request_body = SiteForm,
+    params(("id" = i32, Path, description = "The site's key")),
+    responses((status = 200, description = "Saved", body = SiteDetail)))]
+pub async fn update(
+    client: Client,
+    State(db): State<DatabaseConnection>,
+    State(settings): State<Arc<OadrSettings>>,
+    Id(id): Id,
+    form: Result<Json<SiteForm>, JsonRejection>,
+) -> Result<Json<SiteDetail>, Problem> {
+    let id = save(&client, &db, Some(id), form).await?;
+    Ok(Json(detail(&db, &settings, id).await?))
+}
+
+async fn detail(
+    db: &DatabaseConnection,
+    settings: &OadrSettings,
+    id: i32,
+) -> Result<SiteDetail, Problem> {
+    site_admin::detail(db, id, settings.online_since())
         .await?
-        .map(Json)
         .ok_or_else(|| Problem::not_found(format!("no site {id}")))
+}
+
+async fn save(
+    client: &Client,
+    db: &DatabaseConnection,
+    id: Option<i32>,
+    form: Result<Json<SiteForm>, JsonRejection>,
+) -> Result<i32, Problem> {
+    client.require(Role::Operator)?;
+    let Json(mut form) = form?;
+    if let Some(id) = id {
+        // The VEN name is permanent: the caller need not repeat it.
+        let site = sites::get(db, id)
+            .await?
+            .ok_or_else(|| Problem::not_found(format!("no site {id}")))?;
+        form.ven_name = site.ven_name;
+    }
+    let form = form.validated().map_err(Problem::invalid)?;
+    let saved = match id {
+        Some(id) => site_admin::update(db, id, &form)
+            .await?
+            .ok_or_else(|| Problem::not_found(format!("no site {id}")))?,
+        None => site_admin::create(db, &form).await?,
+    };
+    tracing::info!(token = %client.name, site = saved.id, ven_name = %saved.ven_name, "site saved through the API");
+    client
+        .audit(
+            db,
+            "site.save",
+            &format!("site {} {}", saved.id, saved.ven_name),
+        )
+        .await;
+    Ok(saved.id)
 }

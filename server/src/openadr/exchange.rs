@@ -29,6 +29,15 @@ pub struct OadrSettings {
     pub gateway: super::gateway::GatewaySettings,
 }
 
+impl OadrSettings {
+    /// Sites heard from since this instant are online.
+    pub fn online_since(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+            - chrono::TimeDelta::from_std(self.offline_after)
+                .unwrap_or(chrono::TimeDelta::minutes(15))
+    }
+}
+
 /// The five services of the Simple HTTP transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Service {

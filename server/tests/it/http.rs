@@ -28,6 +28,11 @@ async fn health_readiness_and_metrics_answer() {
         metrics.body
     );
     assert!(
+        metrics.body.contains("vtn_certificates_expiring 0"),
+        "{}",
+        metrics.body
+    );
+    assert!(
         metrics.body.contains(r#"route="/healthz""#),
         "{}",
         metrics.body

@@ -2,6 +2,7 @@
 //! SQLite file and a generated PKI, spoken to over real TLS.
 
 mod api;
+mod api_resources;
 mod cli;
 mod common;
 mod day_ahead;

@@ -344,3 +344,124 @@ fn pki_init_refuses_to_overwrite_and_import_checks_the_key() {
         other.certificate.cert_pem
     );
 }
+
+#[tokio::test]
+async fn a_ven_ca_imported_through_the_api_is_trusted_without_a_restart() {
+    let vtn = TestServer::start().await;
+    let db = &vtn.server.db;
+    let (_, admin) = api_tokens::create(db, "ca-admin", Role::Admin, None)
+        .await
+        .unwrap();
+    let (_, operator) = api_tokens::create(db, "ca-operator", Role::Operator, None)
+        .await
+        .unwrap();
+    let shown = call(&vtn, "GET", "/api/v1/ven-ca", Some(&admin), None, &[]).await;
+    assert_eq!(
+        json(&shown)["common_name"],
+        "OpenADR VTN development VEN CA"
+    );
+    let again = json!({"common_name": "Second CA"});
+    let refused = call(
+        &vtn,
+        "POST",
+        "/api/v1/ven-ca/init",
+        Some(&admin),
+        Some(again),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        refused.status, 409,
+        "there is a CA and replace was not asked"
+    );
+
+    // A CA made elsewhere, and a VEN whose certificate it signed.
+    let utility = app::pki::ca::CertificateAuthority::generate("Utility VEN CA").unwrap();
+    let ven = utility.issue_client("utility-ven").unwrap();
+    let fingerprint = openadr::Fingerprint::of_der(&ven.der).to_string();
+    sites::create(db, "Utility site", "utility-ven", Some(&fingerprint))
+        .await
+        .unwrap();
+    let ven_client = vtn.client(Some(&ven));
+    assert!(handshake_refused(&ven_client).await, "not trusted yet");
+
+    let import = |key: &str, replace: bool| json!({"certificate_pem": utility.certificate.cert_pem, "key_pem": key, "replace": replace});
+    let body = import(&utility.certificate.key_pem, true);
+    let by_operator = call(
+        &vtn,
+        "POST",
+        "/api/v1/ven-ca/import",
+        Some(&operator),
+        Some(body),
+        &[],
+    )
+    .await;
+    assert_eq!(by_operator.status, 403);
+    let other = app::pki::ca::CertificateAuthority::generate("Other").unwrap();
+    let body = import(&other.certificate.key_pem, true);
+    let mismatched = call(
+        &vtn,
+        "POST",
+        "/api/v1/ven-ca/import",
+        Some(&admin),
+        Some(body),
+        &[],
+    )
+    .await;
+    assert_eq!(mismatched.status, 422, "{}", mismatched.body);
+    let body = import(&utility.certificate.key_pem, false);
+    let unasked = call(
+        &vtn,
+        "POST",
+        "/api/v1/ven-ca/import",
+        Some(&admin),
+        Some(body),
+        &[],
+    )
+    .await;
+    assert_eq!(unasked.status, 409);
+    let body = import(&utility.certificate.key_pem, true);
+    let imported = call(
+        &vtn,
+        "POST",
+        "/api/v1/ven-ca/import",
+        Some(&admin),
+        Some(body),
+        &[],
+    )
+    .await;
+    assert_eq!(imported.status, 200, "{}", imported.body);
+    assert_eq!(json(&imported)["common_name"], "Utility VEN CA");
+    assert_eq!(json(&imported)["can_issue"], true);
+
+    // New connections use the new CA within the file check; the old CA's VEN is out.
+    let deadline = tokio::time::Instant::now() + server::tls_files::CHECK_EVERY * 5;
+    while handshake_refused(&ven_client).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the new CA is not trusted"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(matches!(
+        post(&ven_client, "EiRegisterParty", registration("utility-ven")).await,
+        Message::CreatedPartyRegistration(_)
+    ));
+    assert!(handshake_refused(&vtn.client(Some(&vtn.demo_ven()))).await);
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&vtn.server.dev_pki.as_ref().unwrap().ven_ca_key)
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    let actions: Vec<String> = audit::page(db, 0, 10)
+        .await
+        .unwrap()
+        .entries
+        .into_iter()
+        .filter(|e| e.actor == "token:ca-admin")
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["pki.import"]);
+    vtn.server.shutdown().await;
+}

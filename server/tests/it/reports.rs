@@ -13,7 +13,7 @@ use openadr::report::{
 use openadr::values::{Duration, ReadingType, ReportName, ReportType};
 use openadr::{EiResponse, ItemBase, Message};
 
-fn description(rid: &str, item: Option<ItemBase>, min_period: &str) -> ReportDescription {
+pub fn description(rid: &str, item: Option<ItemBase>, min_period: &str) -> ReportDescription {
     ReportDescription {
         rid: rid.into(),
         subject: None,
@@ -30,7 +30,7 @@ fn description(rid: &str, item: Option<ItemBase>, min_period: &str) -> ReportDes
     }
 }
 
-fn metadata(specifier: &str, name: ReportName, descriptions: Vec<ReportDescription>) -> Report {
+pub fn metadata(specifier: &str, name: ReportName, descriptions: Vec<ReportDescription>) -> Report {
     Report {
         dtstart: None,
         duration: None,
@@ -44,7 +44,7 @@ fn metadata(specifier: &str, name: ReportName, descriptions: Vec<ReportDescripti
     }
 }
 
-fn data(request_id: &str, values: &[(&str, f64)], intervals: usize) -> Report {
+pub fn data(request_id: &str, values: &[(&str, f64)], intervals: usize) -> Report {
     let start = Utc
         .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
         .single()
