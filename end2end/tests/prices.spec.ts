@@ -39,6 +39,24 @@ test("an admin schedules day-ahead prices, pastes a daylight-saving day and down
   await expect(prices.getByRole("alert")).toHaveCount(0);
   await screenshot(page, "day-ahead-prices");
 
+  // The next day from a CSV file with a header and hour numbers.
+  const rows = Array.from({ length: 24 }, (_, h) => `${h + 1},${(0.2 + h / 100).toFixed(2)}`);
+  await prices.getByLabel("Date").fill("2027-03-15");
+  await prices.getByLabel(/upload a CSV file/).setInputFiles({
+    name: "prices.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(["hour,price", ...rows].join("\r\n")),
+  });
+  await expect(prices.getByLabel(/Prices, one per line/)).toHaveValue(/^0\.2\n0\.21\n[\s\S]*\n0\.43$/);
+  await prices.getByRole("button", { name: "Store prices" }).click();
+  await expect(prices.getByRole("status")).toHaveText("Stored 24 prices for 2027-03-15 (America/New_York).");
+  await prices.getByLabel(/upload a CSV file/).setInputFiles({
+    name: "bad.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("hour,price\n1,cheap\n"),
+  });
+  await expect(prices.getByRole("alert")).toHaveText('row 2: "cheap" is not a price');
+
   await row.getByLabel("Settlement date").fill("2027-03-14");
   const link = row.getByRole("link", { name: "Settlement CSV" });
   await expect(link).toHaveAttribute("href", /\/export\/programs\/\d+\/settlement\/2027-03-14\.csv$/);

@@ -42,6 +42,32 @@ pub fn parse_publish_time(text: &str) -> Result<i32, String> {
     }
 }
 
+/// Prices from a CSV file, one row per hour: the last field of each row, so
+/// both a single column and `hour,price` rows work. A first row whose last
+/// field is not a number is a header; blank rows are skipped.
+pub fn prices_from_csv(text: &str) -> Result<Vec<f64>, String> {
+    let mut prices = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let Some(last) = line
+            .split([',', ';', '\t'])
+            .map(str::trim)
+            .rfind(|f| !f.is_empty())
+        else {
+            continue;
+        };
+        let value = last.trim_matches('"');
+        match value.parse::<f64>().ok().filter(|p| p.is_finite()) {
+            Some(price) => prices.push(price),
+            None if i == 0 => {}
+            None => return Err(format!("row {}: {value:?} is not a price", i + 1)),
+        }
+    }
+    if prices.is_empty() {
+        return Err("the file holds no prices".into());
+    }
+    Ok(prices)
+}
+
 /// `HH:MM` of minutes after midnight.
 pub fn format_publish_time(minute: i32) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)
@@ -113,5 +139,19 @@ mod tests {
         for bad in ["24:00", "17", "17:60", "-1:00", "ab:cd", "17:00:00"] {
             assert!(parse_publish_time(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn csv_prices_are_the_last_column_after_an_optional_header() {
+        let with_hours = "hour,price\r\n1,0.12\r\n2,\"0.11\"\r\n\r\n3,0.15\r\n";
+        assert_eq!(prices_from_csv(with_hours), Ok(vec![0.12, 0.11, 0.15]));
+        assert_eq!(prices_from_csv("0.1\n0.2\n"), Ok(vec![0.1, 0.2]));
+        assert_eq!(prices_from_csv("a;b\n1;0.3;\n"), Ok(vec![0.3]));
+        assert!(
+            prices_from_csv("hour,price\n1,cheap\n")
+                .unwrap_err()
+                .contains("row 2")
+        );
+        assert!(prices_from_csv("hour,price\n").is_err());
     }
 }

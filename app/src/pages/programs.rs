@@ -214,8 +214,43 @@ fn SettlementLink(program_id: i32) -> impl IntoView {
     }
 }
 
-/// Day-ahead prices pasted from a spreadsheet for one program and local
-/// date (the API's `PUT …/prices/{date}` for people).
+/// Reads the CSV file just chosen into the prices text, one price per line,
+/// for the admin to check before storing.
+fn load_csv(ev: &leptos::ev::Event, text: RwSignal<String>, error: RwSignal<Option<String>>) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let file = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let read = wasm_bindgen_futures::JsFuture::from(file.text()).await;
+            let parsed = read
+                .ok()
+                .and_then(|v| v.as_string())
+                .ok_or_else(|| "the file could not be read".to_owned())
+                .and_then(|csv| crate::models::day_ahead::prices_from_csv(&csv));
+            match parsed {
+                Ok(prices) => {
+                    let lines: Vec<String> = prices.iter().map(f64::to_string).collect();
+                    text.set(lines.join("\n"));
+                    error.set(None);
+                }
+                Err(message) => error.set(Some(message)),
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (ev, text, error);
+}
+
+/// Day-ahead prices pasted from a spreadsheet or uploaded as CSV for one
+/// program and local date (the API's `PUT …/prices/{date}` for people).
 #[component]
 fn DayPricesForm(programs: Vec<Program>) -> impl IntoView {
     let program = RwSignal::new(programs.first().map_or(0, |p| p.id));
@@ -263,6 +298,9 @@ fn DayPricesForm(programs: Vec<Program>) -> impl IntoView {
             <label>"Date" <input type="date" bind:value=date required /></label>
             <label>"Prices, one per line (paste a spreadsheet column or a CSV row)"
                 <textarea bind:value=text rows="8" placeholder="0.12\n0.11\n…"></textarea>
+            </label>
+            <label>"…or upload a CSV file (one row per hour; the price in the last column)"
+                <input type="file" accept=".csv,text/csv,text/plain" on:change=move |ev| load_csv(&ev, text, local_error) />
             </label>
             // Rendered only with a message: the program editor above keeps its
             // own alert, and a page should not hold two.
