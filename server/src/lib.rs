@@ -171,6 +171,11 @@ pub async fn start(config: Config) -> Result<Server> {
             .clone()
             .flush_contacts_until(db.clone(), stop.clone()),
     );
+    listeners.spawn(
+        site_index
+            .clone()
+            .watch_outside_until(db.clone(), stop.clone()),
+    );
     listeners.spawn(revocations::refresh_until(db.clone(), stop.clone()));
     listeners.spawn(publisher::run_until(db.clone(), stop.clone()));
     if let Some(pusher) = pusher(&config, dev_pki.as_ref(), &ven_ca)? {

@@ -5,10 +5,14 @@
 //!
 //! Staying correct: what is read from the database is kept with the version
 //! of [`app::db::changes`] taken before the read, and is used only while no
-//! write in this process has reported a newer change to that site, and for
-//! at most [`TRUST_FOR`] (writes by other processes, such as `ven-sim`
-//! provisioning or a future CLI, are not reported). An unknown fingerprint or
-//! token is always looked up in the database.
+//! write in this process has reported a newer change to that site. Writes by
+//! other processes (the `vtn` CLI, `ven-sim` provisioning) are not reported
+//! that way: on SQLite they are seen through `PRAGMA data_version`, which on
+//! the VTN's single connection changes exactly when another connection
+//! commits ([`SiteIndex::watch_outside_until`]); what was read before such a
+//! commit is read again. Without that (PostgreSQL, or the watch falling
+//! behind) nothing is trusted for more than [`TRUST_FOR`]. An unknown
+//! fingerprint or token is always looked up in the database.
 //!
 //! Last contact is recorded here and written in batches by a background task
 //! ([`SiteIndex::flush_contacts`]); readers of the database's value flush
@@ -18,8 +22,9 @@ use app::db::changes;
 use app::db::entity::site;
 use app::db::sites;
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::{DatabaseConnection, DbErr};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
@@ -33,6 +38,9 @@ const CONTACT_RESOLUTION: TimeDelta = TimeDelta::seconds(30);
 
 /// How often recorded contacts are written.
 pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
+
+/// How often the database is asked whether another process wrote to it.
+pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 
 /// How a VEN identifies itself.
 #[derive(Debug, Clone, Copy)]
@@ -51,6 +59,30 @@ pub struct SiteIndex {
     contacts: Arc<Mutex<HashMap<i32, DateTime<Utc>>>>,
     /// One flush at a time, so an older contact never overwrites a newer one.
     flushing: Arc<tokio::sync::Mutex<()>>,
+    /// What is known of other processes' writes.
+    outside: Arc<Outside>,
+}
+
+/// Other processes' writes, as `PRAGMA data_version` shows them.
+#[derive(Debug, Default)]
+struct Outside {
+    /// Counts the changes of the data version seen; what is read remembers it.
+    epoch: AtomicU64,
+    /// The data version last read, and when (none: never read, or not SQLite).
+    last: Mutex<Option<(i64, Instant)>>,
+}
+
+impl Outside {
+    /// Whether no other process has written since `epoch` was taken, as of a
+    /// check recent enough to rely on.
+    fn quiet_since(&self, epoch: u64) -> bool {
+        self.epoch.load(Ordering::Acquire) == epoch
+            && self
+                .last
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .is_some_and(|(_, at)| at.elapsed() < WATCH_EVERY * 3)
+    }
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +97,8 @@ struct Entry {
     site: site::Model,
     /// `changes::SITES` version taken before the site was read.
     version: u64,
+    /// [`Outside`] epoch taken before the site was read.
+    epoch: u64,
     loaded: Instant,
     /// The site had nothing pending as of this `changes::OUTBOX` version.
     idle: Option<Idle>,
@@ -73,14 +107,16 @@ struct Entry {
 #[derive(Debug, Clone, Copy)]
 struct Idle {
     version: u64,
+    /// [`Outside`] epoch taken before the check.
+    epoch: u64,
     checked: Instant,
     /// When an event falls due, if one is announced.
     until: Option<DateTime<Utc>>,
 }
 
 impl Entry {
-    fn fresh(&self) -> bool {
-        self.loaded.elapsed() < TRUST_FOR
+    fn fresh(&self, outside: &Outside) -> bool {
+        (self.loaded.elapsed() < TRUST_FOR || outside.quiet_since(self.epoch))
             && !changes::SITES.changed_since(self.site.id, self.version)
     }
 
@@ -107,7 +143,7 @@ impl Inner {
         .copied()
     }
 
-    fn insert(&mut self, mut site: site::Model, version: u64) {
+    fn insert(&mut self, mut site: site::Model, version: u64, epoch: u64) {
         if let Some(old) = self.by_id.remove(&site.id) {
             // A contact not yet written is newer than the database's.
             site.last_contact = site.last_contact.max(old.site.last_contact);
@@ -124,6 +160,7 @@ impl Inner {
             Entry {
                 site,
                 version,
+                epoch,
                 loaded: Instant::now(),
                 idle: None,
             },
@@ -158,6 +195,7 @@ impl SiteIndex {
         const PAGE: u64 = 2_000;
         let index = Self::default();
         let version = changes::SITES.version();
+        let epoch = index.epoch();
         let mut after = 0;
         loop {
             let page = sites::page(db, after, PAGE).await?;
@@ -167,10 +205,14 @@ impl SiteIndex {
             after = last.id;
             let mut inner = index.write();
             for site in page {
-                inner.insert(site, version);
+                inner.insert(site, version, epoch);
             }
         }
         Ok(index)
+    }
+
+    fn epoch(&self) -> u64 {
+        self.outside.epoch.load(Ordering::Acquire)
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
@@ -196,19 +238,20 @@ impl SiteIndex {
             let inner = self.read();
             if let Some(entry) = inner.id(&hashed).and_then(|id| inner.by_id.get(&id))
                 && entry.answers(&hashed)
-                && entry.fresh()
+                && entry.fresh(&self.outside)
             {
                 return Ok(Some(entry.site.clone()));
             }
         }
         let version = changes::SITES.version();
+        let epoch = self.epoch();
         let found = match key {
             Key::Fingerprint(f) => sites::by_fingerprint(db, f).await?,
             Key::Token(t) => sites::by_token(db, t).await?,
         };
         let mut inner = self.write();
         match &found {
-            Some(site) => inner.insert(site.clone(), version),
+            Some(site) => inner.insert(site.clone(), version, epoch),
             None => inner.forget(&hashed),
         }
         Ok(found.map(|mut site| {
@@ -228,7 +271,7 @@ impl SiteIndex {
             .get(&site_id)
             .and_then(|entry| entry.idle)
             .is_some_and(|idle| {
-                idle.checked.elapsed() < TRUST_FOR
+                (idle.checked.elapsed() < TRUST_FOR || self.outside.quiet_since(idle.epoch))
                     && idle.until.is_none_or(|until| Utc::now() < until)
                     && !changes::OUTBOX.changed_since(site_id, idle.version)
             })
@@ -238,12 +281,62 @@ impl SiteIndex {
     /// `changes::OUTBOX` was at `version`, and will have nothing new without a
     /// write before `until` (an announced event's notification time).
     pub fn mark_idle(&self, site_id: i32, version: u64, until: Option<DateTime<Utc>>) {
+        let epoch = self.epoch();
         if let Some(entry) = self.write().by_id.get_mut(&site_id) {
             entry.idle = Some(Idle {
                 version,
+                epoch,
                 checked: Instant::now(),
                 until,
             });
+        }
+    }
+
+    /// Reads SQLite's data version: when it changed since the last read,
+    /// another process has committed, and everything read before is stale.
+    pub async fn check_outside(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "PRAGMA data_version",
+            ))
+            .await?;
+        let Some(version) = row.map(|r| r.try_get_by_index::<i64>(0)).transpose()? else {
+            return Ok(());
+        };
+        let mut last = self
+            .outside
+            .last
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if last.is_some_and(|(seen, _)| seen != version) {
+            self.outside.epoch.fetch_add(1, Ordering::AcqRel);
+        }
+        *last = Some((version, Instant::now()));
+        Ok(())
+    }
+
+    /// On SQLite, checks for other processes' writes every [`WATCH_EVERY`]
+    /// until `stop`; elsewhere returns at once (the index then trusts what it
+    /// read for [`TRUST_FOR`]).
+    pub async fn watch_outside_until(
+        self,
+        db: DatabaseConnection,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        if db.get_database_backend() != DatabaseBackend::Sqlite {
+            return;
+        }
+        let mut every = tokio::time::interval(WATCH_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = stop.wait_for(|stop| *stop) => return,
+            }
+            if let Err(error) = self.check_outside(&db).await {
+                tracing::warn!(%error, "could not ask the database for other processes' writes");
+            }
         }
     }
 
@@ -438,5 +531,52 @@ mod tests {
             stored.map(|t| t.timestamp_millis()),
             Some(now.timestamp_millis())
         );
+    }
+
+    #[tokio::test]
+    async fn other_processes_writes_are_seen_through_the_data_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/vtn.db?mode=rwc", dir.path().display());
+        let db = crate::db::connect(&url).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        // Another process: its own connection to the same file.
+        let other = crate::db::connect(&url).await.unwrap();
+        sites::create(&db, "a", "a", Some("AA:05")).await.unwrap();
+        let index = SiteIndex::load(&db).await.unwrap();
+        index.check_outside(&db).await.unwrap();
+        let age = |index: &SiteIndex| {
+            for entry in index.write().by_id.values_mut() {
+                entry.loaded = entry.loaded.checked_sub(TRUST_FOR * 2).unwrap();
+            }
+        };
+        let name = async |index: &SiteIndex| {
+            let found = index.find(&db, Key::Fingerprint("AA:05")).await.unwrap();
+            found.unwrap().name
+        };
+
+        // Older than TRUST_FOR, but nobody else wrote: served from memory (a
+        // write on the VTN's own connection that bypasses app::db is not seen).
+        age(&index);
+        db.execute_unprepared("update sites set name = 'quietly'")
+            .await
+            .unwrap();
+        index.check_outside(&db).await.unwrap();
+        assert_eq!(name(&index).await, "a");
+
+        // Another process commits: everything read before is read again.
+        other
+            .execute_unprepared("update sites set name = 'elsewhere'")
+            .await
+            .unwrap();
+        index.check_outside(&db).await.unwrap();
+        assert_eq!(name(&index).await, "elsewhere");
+
+        // Without a recent check, TRUST_FOR is the limit again.
+        age(&index);
+        *index.outside.last.lock().unwrap() = None;
+        db.execute_unprepared("update sites set name = 'later'")
+            .await
+            .unwrap();
+        assert_eq!(name(&index).await, "later");
     }
 }

@@ -9,7 +9,6 @@ use super::entity::site;
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 
 /// A random identifier with a prefix, e.g. `ven-3f2a…` (VEN and registration IDs).
@@ -170,23 +169,32 @@ pub async fn push_sites(db: &DatabaseConnection) -> Result<Vec<site::Model>, DbE
         .await
 }
 
-/// Records when VENs were heard from, in one transaction.
+/// Contacts written per statement (and per transaction): small enough that
+/// the VENs' queries, which share the connection, do not wait long behind one.
+const TOUCH_CHUNK: usize = 500;
+
+/// Records when VENs were heard from: one `UPDATE … CASE` per chunk of
+/// [`TOUCH_CHUNK`] sites instead of a statement per site.
 pub async fn touch_many(
     db: &DatabaseConnection,
     contacts: &[(i32, DateTime<Utc>)],
 ) -> Result<(), DbErr> {
-    let txn = db.begin().await?;
-    for (id, at) in contacts {
+    use sea_orm::sea_query::{CaseStatement, Expr};
+    for chunk in contacts.chunks(TOUCH_CHUNK) {
+        let mut case = CaseStatement::new();
+        for (id, at) in chunk {
+            case = case.case(site::Column::Id.eq(*id), Expr::value(*at));
+        }
         site::Entity::update_many()
             .col_expr(
                 site::Column::LastContact,
-                sea_orm::sea_query::Expr::value(*at),
+                case.finally(Expr::col(site::Column::LastContact)).into(),
             )
-            .filter(site::Column::Id.eq(*id))
-            .exec(&txn)
+            .filter(site::Column::Id.is_in(chunk.iter().map(|(id, _)| *id)))
+            .exec(db)
             .await?;
     }
-    txn.commit().await
+    Ok(())
 }
 
 /// What a VEN declared when registering.
@@ -255,4 +263,44 @@ pub async fn cancel_registration(
     let site = active.update(db).await?;
     changes::SITES.site(site.id);
     Ok(site)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::testing::database;
+
+    #[tokio::test]
+    async fn contacts_are_written_in_chunks_and_leave_other_sites_alone() {
+        let db = database().await;
+        let mut ids = Vec::new();
+        for n in 0..(2 * TOUCH_CHUNK + 1) {
+            let name = format!("ven-{n}");
+            ids.push(create(&db, &name, &name, None).await.unwrap().id);
+        }
+        let untouched = ids.pop().unwrap();
+        let at = Utc::now();
+        let contacts: Vec<(i32, DateTime<Utc>)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (*id, at - chrono::TimeDelta::seconds(i as i64)))
+            .collect();
+        touch_many(&db, &contacts).await.unwrap();
+        for (id, expected) in [
+            contacts[0],
+            contacts[TOUCH_CHUNK],
+            contacts[2 * TOUCH_CHUNK - 1],
+        ] {
+            let stored = get(&db, id).await.unwrap().unwrap().last_contact.unwrap();
+            assert_eq!(
+                stored.timestamp_micros(),
+                expected.timestamp_micros(),
+                "site {id}"
+            );
+        }
+        assert_eq!(
+            get(&db, untouched).await.unwrap().unwrap().last_contact,
+            None
+        );
+    }
 }
