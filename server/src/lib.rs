@@ -14,6 +14,7 @@ pub mod logbook;
 pub mod metrics;
 pub mod middleware;
 pub mod openadr;
+pub mod periodic;
 pub mod pki;
 pub mod pki_cli;
 pub mod publisher;

@@ -15,16 +15,11 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(30);
 
 /// Passes every [`CHECK_EVERY`] until `stop`; the first at once, so a restart
 /// after the publish time publishes without waiting.
-pub async fn run_until(db: DatabaseConnection, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut every = tokio::time::interval(CHECK_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = every.tick() => {}
-            _ = stop.wait_for(|stop| *stop) => return,
-        }
+pub async fn run_until(db: DatabaseConnection, stop: tokio::sync::watch::Receiver<bool>) {
+    crate::periodic::every(CHECK_EVERY, stop, async || {
         if let Err(error) = publish_due(&db, Utc::now()).await {
             tracing::warn!(%error, "day-ahead publishing pass failed; retrying");
         }
-    }
+    })
+    .await;
 }

@@ -18,16 +18,11 @@ pub async fn load(db: &DatabaseConnection) -> Result<(), DbErr> {
 }
 
 /// Reads them every [`REFRESH_EVERY`] until `stop`.
-pub async fn refresh_until(db: DatabaseConnection, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut every = tokio::time::interval(REFRESH_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = every.tick() => {}
-            _ = stop.wait_for(|stop| *stop) => return,
-        }
+pub async fn refresh_until(db: DatabaseConnection, stop: tokio::sync::watch::Receiver<bool>) {
+    crate::periodic::every(REFRESH_EVERY, stop, async || {
         if let Err(error) = load(&db).await {
             tracing::warn!(%error, "could not read the revoked VEN certificates");
         }
-    }
+    })
+    .await;
 }

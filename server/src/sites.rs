@@ -322,22 +322,17 @@ impl SiteIndex {
     pub async fn watch_outside_until(
         self,
         db: DatabaseConnection,
-        mut stop: tokio::sync::watch::Receiver<bool>,
+        stop: tokio::sync::watch::Receiver<bool>,
     ) {
         if db.get_database_backend() != DatabaseBackend::Sqlite {
             return;
         }
-        let mut every = tokio::time::interval(WATCH_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = every.tick() => {}
-                _ = stop.wait_for(|stop| *stop) => return,
-            }
+        crate::periodic::every(WATCH_EVERY, stop, async || {
             if let Err(error) = self.check_outside(&db).await {
                 tracing::warn!(%error, "could not ask the database for other processes' writes");
             }
-        }
+        })
+        .await;
     }
 
     /// Records that the VEN was heard from at `now`, if its last contact is
@@ -378,22 +373,15 @@ impl SiteIndex {
     pub async fn flush_contacts_until(
         self,
         db: DatabaseConnection,
-        mut stop: tokio::sync::watch::Receiver<bool>,
+        stop: tokio::sync::watch::Receiver<bool>,
     ) {
-        let mut every = tokio::time::interval(FLUSH_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            let stopping = tokio::select! {
-                _ = every.tick() => false,
-                _ = stop.wait_for(|stop| *stop) => true,
-            };
+        let flush = async || {
             if let Err(error) = self.flush_contacts(&db).await {
                 tracing::warn!(%error, "could not record the VENs' last contact");
             }
-            if stopping {
-                return;
-            }
-        }
+        };
+        crate::periodic::every(FLUSH_EVERY, stop, flush).await;
+        flush().await;
     }
 }
 

@@ -89,16 +89,11 @@ impl TlsFiles {
 }
 
 /// Looks at the files every [`CHECK_EVERY`] until `stop`.
-pub async fn watch_until(files: Arc<TlsFiles>, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut every = tokio::time::interval(CHECK_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = every.tick() => {}
-            _ = stop.wait_for(|stop| *stop) => return,
-        }
+pub async fn watch_until(files: Arc<TlsFiles>, stop: tokio::sync::watch::Receiver<bool>) {
+    crate::periodic::every(CHECK_EVERY, stop, async || {
         let files = files.clone();
         // Reading and parsing files blocks; keep it off the request threads.
         let _ = tokio::task::spawn_blocking(move || files.refresh()).await;
-    }
+    })
+    .await;
 }

@@ -385,51 +385,25 @@ async fn a_ven_ca_imported_through_the_api_is_trusted_without_a_restart() {
     let ven_client = vtn.client(Some(&ven));
     assert!(handshake_refused(&ven_client).await, "not trusted yet");
 
-    let import = |key: &str, replace: bool| json!({"certificate_pem": utility.certificate.cert_pem, "key_pem": key, "replace": replace});
-    let body = import(&utility.certificate.key_pem, true);
-    let by_operator = call(
-        &vtn,
-        "POST",
-        "/api/v1/ven-ca/import",
-        Some(&operator),
-        Some(body),
-        &[],
-    )
-    .await;
-    assert_eq!(by_operator.status, 403);
+    let import = async |token: &str, key: &str, replace: bool| {
+        let body = json!({"certificate_pem": utility.certificate.cert_pem, "key_pem": key, "replace": replace});
+        call(
+            &vtn,
+            "POST",
+            "/api/v1/ven-ca/import",
+            Some(token),
+            Some(body),
+            &[],
+        )
+        .await
+    };
+    let right_key = &utility.certificate.key_pem;
+    assert_eq!(import(&operator, right_key, true).await.status, 403);
     let other = app::pki::ca::CertificateAuthority::generate("Other").unwrap();
-    let body = import(&other.certificate.key_pem, true);
-    let mismatched = call(
-        &vtn,
-        "POST",
-        "/api/v1/ven-ca/import",
-        Some(&admin),
-        Some(body),
-        &[],
-    )
-    .await;
+    let mismatched = import(&admin, &other.certificate.key_pem, true).await;
     assert_eq!(mismatched.status, 422, "{}", mismatched.body);
-    let body = import(&utility.certificate.key_pem, false);
-    let unasked = call(
-        &vtn,
-        "POST",
-        "/api/v1/ven-ca/import",
-        Some(&admin),
-        Some(body),
-        &[],
-    )
-    .await;
-    assert_eq!(unasked.status, 409);
-    let body = import(&utility.certificate.key_pem, true);
-    let imported = call(
-        &vtn,
-        "POST",
-        "/api/v1/ven-ca/import",
-        Some(&admin),
-        Some(body),
-        &[],
-    )
-    .await;
+    assert_eq!(import(&admin, right_key, false).await.status, 409);
+    let imported = import(&admin, right_key, true).await;
     assert_eq!(imported.status, 200, "{}", imported.body);
     assert_eq!(json(&imported)["common_name"], "Utility VEN CA");
     assert_eq!(json(&imported)["can_issue"], true);
