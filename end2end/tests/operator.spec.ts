@@ -61,7 +61,9 @@ test("an operator enrols a customer's site, runs events with a real VEN and expo
     await page.getByLabel("Name").fill("   ");
     await page.getByRole("button", { name: "Save customer" }).click();
     await expect(page.getByRole("alert")).toHaveText("the customer needs a name");
+    // Re-checked as the user types: the message goes before saving again.
     await page.getByLabel("Name").fill("Acme Cold Storage");
+    await expect(page.getByRole("alert")).toHaveText("");
     await page.getByLabel("Contact").fill("Dana Ruiz, +1 555 0100");
     await page.getByRole("button", { name: "Save customer" }).click();
     await expect(page.getByRole("heading", { name: "Acme Cold Storage" })).toBeVisible();

@@ -87,7 +87,14 @@ fn CustomerEditor(
     let notes = RwSignal::new(initial.notes);
     let save = ServerAction::<SaveCustomer>::new();
     let error = action_error(save);
-    let local_error = RwSignal::new(None::<String>);
+    let form = move || CustomerForm {
+        name: name.get(),
+        contact: contact.get(),
+        notes: notes.get(),
+    };
+    // After the first attempt, what is wrong is re-checked as the user types.
+    let tried = RwSignal::new(false);
+    let problem = move || tried.get().then(|| form().validated().err()).flatten();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
@@ -96,17 +103,9 @@ fn CustomerEditor(
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = CustomerForm {
-            name: name.get(),
-            contact: contact.get(),
-            notes: notes.get(),
-        };
-        match form.validated() {
-            Ok(form) => {
-                local_error.set(None);
-                save.dispatch(SaveCustomer { id, form });
-            }
-            Err(message) => local_error.set(Some(message)),
+        tried.set(true);
+        if let Ok(form) = form().validated() {
+            save.dispatch(SaveCustomer { id, form });
         }
     };
     view! {
@@ -115,7 +114,7 @@ fn CustomerEditor(
             <label>"Name" <input type="text" bind:value=name required /></label>
             <label>"Contact" <input type="text" bind:value=contact placeholder="name, phone, e-mail" /></label>
             <label>"Notes" <textarea bind:value=notes rows="3"></textarea></label>
-            <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
+            <p class="error" role="alert">{move || problem().or_else(error)}</p>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save customer"</button>
                 <button type="button" class="secondary" on:click=move |_| on_cancel()>"Cancel"</button>

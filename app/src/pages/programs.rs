@@ -116,36 +116,35 @@ fn ProgramEditor(
     let sites = Resource::new(|| (), |_| list_sites());
     let save = ServerAction::<SaveProgram>::new();
     let error = action_error(save);
-    let local_error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
             on_done(true);
         }
     });
     let number = |s: RwSignal<String>| s.get().trim().parse::<i64>().unwrap_or(-1);
+    let form = move || ProgramForm {
+        name: name.get(),
+        market_context: market_context.get(),
+        near_window_mins: number(near),
+        usage_granularity_secs: number(ug),
+        usage_report_back_secs: number(ub),
+        status_granularity_secs: number(sg),
+        status_report_back_secs: number(sb),
+        site_ids: chosen.get(),
+        day_ahead: DayAheadSettings {
+            enabled: da_enabled.get(),
+            time_zone: da_zone.get(),
+            publish_time: da_time.get(),
+        },
+    };
+    // After the first attempt, what is wrong is re-checked as the user types.
+    let tried = RwSignal::new(false);
+    let problem = move || tried.get().then(|| form().validated().err()).flatten();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = ProgramForm {
-            name: name.get(),
-            market_context: market_context.get(),
-            near_window_mins: number(near),
-            usage_granularity_secs: number(ug),
-            usage_report_back_secs: number(ub),
-            status_granularity_secs: number(sg),
-            status_report_back_secs: number(sb),
-            site_ids: chosen.get(),
-            day_ahead: DayAheadSettings {
-                enabled: da_enabled.get(),
-                time_zone: da_zone.get(),
-                publish_time: da_time.get(),
-            },
-        };
-        match form.validated() {
-            Ok(form) => {
-                local_error.set(None);
-                save.dispatch(SaveProgram { id, form });
-            }
-            Err(message) => local_error.set(Some(message)),
+        tried.set(true);
+        if let Ok(form) = form().validated() {
+            save.dispatch(SaveProgram { id, form });
         }
     };
     view! {
@@ -187,7 +186,7 @@ fn ProgramEditor(
                     })}
                 </Suspense>
             </fieldset>
-            <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
+            <p class="error" role="alert">{move || problem().or_else(error)}</p>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save program"</button>
                 <button type="button" class="secondary" on:click=move |_| on_done(false)>"Cancel"</button>

@@ -87,7 +87,18 @@ fn SiteEditor(
     let chosen = RwSignal::new(form.program_ids);
     let save = ServerAction::<SaveSite>::new();
     let error = action_error(save);
-    let local_error = RwSignal::new(None::<String>);
+    let form = move || SiteForm {
+        customer_id: customer_id.get().parse().unwrap_or(0),
+        name: name.get(),
+        ven_name: ven_name.get(),
+        address: address.get(),
+        contact: contact.get(),
+        fingerprint: fingerprint.get(),
+        program_ids: chosen.get(),
+    };
+    // After the first attempt, what is wrong is re-checked as the user types.
+    let tried = RwSignal::new(false);
+    let problem = move || tried.get().then(|| form().validated().err()).flatten();
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
@@ -96,21 +107,9 @@ fn SiteEditor(
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let form = SiteForm {
-            customer_id: customer_id.get().parse().unwrap_or(0),
-            name: name.get(),
-            ven_name: ven_name.get(),
-            address: address.get(),
-            contact: contact.get(),
-            fingerprint: fingerprint.get(),
-            program_ids: chosen.get(),
-        };
-        match form.validated() {
-            Ok(form) => {
-                local_error.set(None);
-                save.dispatch(SaveSite { id, form });
-            }
-            Err(message) => local_error.set(Some(message)),
+        tried.set(true);
+        if let Ok(form) = form().validated() {
+            save.dispatch(SaveSite { id, form });
         }
     };
     let no_programs = programs.is_empty();
@@ -169,7 +168,7 @@ fn SiteEditor(
                 <input type="text" bind:value=fingerprint placeholder="C7:8F:B8:73:70:AA:8F:EE:56:37" aria-describedby="fp-help" />
                 <small id="fp-help">"The last 10 bytes of the SHA-256 of the VEN's client certificate. Leave empty to bind later."</small>
             </label>
-            <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
+            <p class="error" role="alert">{move || problem().or_else(error)}</p>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save site"</button>
             </div>
