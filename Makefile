@@ -9,8 +9,10 @@ SITE_ROOT := target/site
 tools:
 	@scripts/install-tools.sh
 
+# --split: the pages other than the overview and login are lazy routes, their
+# code in WASM chunks loaded with the page; a build without it does not load.
 build: tools
-	cargo leptos build --release
+	cargo leptos build --release --split
 
 ## Serve the VTN on https://localhost:8443 (SQLite under ./data, dev PKI under ./data/pki).
 run: build

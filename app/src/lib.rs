@@ -23,6 +23,7 @@ mod throttle;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
+    Lazy,
     components::{ParentRoute, Route, Router, Routes},
     path,
 };
@@ -67,18 +68,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/login") view=pages::LoginPage />
                     <ParentRoute path=path!("") view=components::Layout>
                         <Route path=path!("") view=pages::OverviewPage />
-                        <Route path=path!("/customers") view=pages::CustomersPage />
-                        <Route path=path!("/customers/:id") view=pages::CustomerPage />
-                        <Route path=path!("/sites/new") view=pages::SiteFormPage />
-                        <Route path=path!("/sites/:id") view=pages::SitePage />
-                        <Route path=path!("/sites/:id/edit") view=pages::SiteFormPage />
-                        <Route path=path!("/programs") view=pages::ProgramsPage />
-                        <Route path=path!("/audit") view=pages::AuditPage />
-                        <Route path=path!("/certificates") view=pages::CertificatesPage />
-                        <Route path=path!("/users") view=pages::UsersPage />
-                        <Route path=path!("/events") view=pages::EventsPage />
-                        <Route path=path!("/events/new") view=pages::NewEventPage />
-                        <Route path=path!("/events/:id") view=pages::EventPage />
+                        <Route path=path!("/customers") view={Lazy::<pages::Customers>::new()} />
+                        <Route path=path!("/customers/:id") view={Lazy::<pages::Customer>::new()} />
+                        <Route path=path!("/sites/new") view={Lazy::<pages::SiteForm>::new()} />
+                        <Route path=path!("/sites/:id") view={Lazy::<pages::Site>::new()} />
+                        <Route path=path!("/sites/:id/edit") view={Lazy::<pages::SiteForm>::new()} />
+                        <Route path=path!("/programs") view={Lazy::<pages::Programs>::new()} />
+                        <Route path=path!("/audit") view={Lazy::<pages::Audit>::new()} />
+                        <Route path=path!("/certificates") view={Lazy::<pages::Certificates>::new()} />
+                        <Route path=path!("/users") view={Lazy::<pages::Users>::new()} />
+                        <Route path=path!("/events") view={Lazy::<pages::Events>::new()} />
+                        <Route path=path!("/events/new") view={Lazy::<pages::NewEvent>::new()} />
+                        <Route path=path!("/events/:id") view={Lazy::<pages::Event>::new()} />
                     </ParentRoute>
                 </Routes>
             </div>

@@ -1,4 +1,11 @@
 //! The app's pages, one per file.
+//!
+//! The overview (where operators land) and the login page are in the main
+//! WASM module. Every other page is a lazy route: `cargo leptos build --split`
+//! (required: without it the WASM imports a loader that does not exist) puts
+//! its code in WASM chunks the browser loads when it shows that page; the
+//! server lists the chunks the requested page needs in the HTML, so they
+//! download alongside the main module.
 
 mod audit;
 mod certificates;
@@ -14,16 +21,41 @@ mod site;
 mod site_form;
 mod users;
 
-pub use audit::AuditPage;
-pub use certificates::CertificatesPage;
-pub use customers::{CustomerPage, CustomersPage};
-pub use event::EventPage;
-pub use event_new::NewEventPage;
-pub use events::EventsPage;
+use leptos::prelude::*;
+use leptos_router::{LazyRoute, lazy_route};
+
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
-pub use programs::ProgramsPage;
-pub use site::SitePage;
-pub use site_form::SiteFormPage;
-pub use users::UsersPage;
+
+/// A lazy route named `$route` that shows the page component `$page`.
+macro_rules! lazy_page {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page /> }.into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    Audit => audit::AuditPage,
+    Certificates => certificates::CertificatesPage,
+    Customers => customers::CustomersPage,
+    Customer => customers::CustomerPage,
+    Event => event::EventPage,
+    NewEvent => event_new::NewEventPage,
+    Events => events::EventsPage,
+    Programs => programs::ProgramsPage,
+    Site => site::SitePage,
+    SiteForm => site_form::SiteFormPage,
+    Users => users::UsersPage,
+}
