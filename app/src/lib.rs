@@ -58,12 +58,14 @@ pub fn App() -> impl IntoView {
     // the page; end-to-end tests wait for it before they click.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
+    let page_ready = RwSignal::new(true);
+    provide_context(pages::PageReady(page_ready));
 
     view! {
         <Stylesheet id="leptos" href="/pkg/vtn.css" />
         <Title text="OpenADR VTN" />
         <Router>
-            <div class="app" data-hydrated=move || hydrated.get().to_string()>
+            <div class="app" data-hydrated=move || (hydrated.get() && page_ready.get()).to_string()>
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("/login") view=pages::LoginPage />
                     <ParentRoute path=path!("") view=components::Layout>

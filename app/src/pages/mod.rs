@@ -28,6 +28,13 @@ pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use overview::OverviewPage;
 
+/// Whether the page shown has hydrated. A lazy page's code arrives after the
+/// app's, and until its own effects have run its buttons do nothing: the app
+/// is ready for clicks (`data-hydrated`, which the browser tests wait for)
+/// only then.
+#[derive(Debug, Clone, Copy)]
+pub struct PageReady(pub RwSignal<bool>);
+
 /// A lazy route named `$route` that shows the page component `$page`.
 macro_rules! lazy_page {
     ($($route:ident => $page:path),* $(,)?) => {$(
@@ -36,10 +43,16 @@ macro_rules! lazy_page {
         #[lazy_route]
         impl LazyRoute for $route {
             fn data() -> Self {
+                if let Some(PageReady(ready)) = use_context() {
+                    ready.set(false);
+                }
                 Self
             }
 
             fn view(_this: Self) -> AnyView {
+                if let Some(PageReady(ready)) = use_context() {
+                    Effect::new(move |_| ready.set(true));
+                }
                 view! { <$page /> }.into_any()
             }
         }
