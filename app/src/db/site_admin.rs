@@ -47,12 +47,39 @@ pub async fn list(
         .collect())
 }
 
-/// Every live registration, by VEN name.
-pub async fn registrations(db: &DatabaseConnection) -> Result<Vec<Registration>, DbErr> {
-    Ok(site::Entity::find()
+/// Page `page` (from 0) of the sites by name, and how many there are.
+pub async fn page(
+    db: &DatabaseConnection,
+    page: u64,
+    per_page: u64,
+    online_since: DateTime<Utc>,
+) -> Result<(Vec<SiteSummary>, u64), DbErr> {
+    let pages = site::Entity::find()
+        .order_by_asc(site::Column::Name)
+        .order_by_asc(site::Column::Id)
+        .paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let sites = pages.fetch_page(page).await?;
+    Ok((
+        sites.iter().map(|m| summary(m, online_since)).collect(),
+        total,
+    ))
+}
+
+/// Page `page` (from 0) of the live registrations by VEN name, and how many
+/// there are.
+pub async fn registrations(
+    db: &DatabaseConnection,
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<Registration>, u64), DbErr> {
+    let pages = site::Entity::find()
         .filter(site::Column::RegistrationId.is_not_null())
         .order_by_asc(site::Column::VenName)
-        .all(db)
+        .paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let registrations = pages
+        .fetch_page(page)
         .await?
         .into_iter()
         .filter_map(|m| {
@@ -70,7 +97,8 @@ pub async fn registrations(db: &DatabaseConnection) -> Result<Vec<Registration>,
                 last_contact: m.last_contact,
             })
         })
-        .collect())
+        .collect();
+    Ok((registrations, total))
 }
 
 async fn check_unique(

@@ -3,6 +3,7 @@
 
 use super::auth::Client;
 use super::id::Id;
+use super::paging::{Paged, Paging};
 use super::problem::Problem;
 use crate::openadr::OadrSettings;
 use app::db::{customers, site_admin};
@@ -11,7 +12,8 @@ use app::models::customer::{Customer, CustomerForm};
 use app::models::site::SiteSummary;
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::Query;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
@@ -27,14 +29,20 @@ pub struct CustomerDetail {
     sites: Vec<SiteSummary>,
 }
 
-/// Every customer by name.
-#[utoipa::path(get, path = "/api/v1/customers", tag = "customers",
-    responses((status = 200, description = "Customers", body = Vec<Customer>)))]
+/// The customers by name, a page at a time.
+#[utoipa::path(get, path = "/api/v1/customers", tag = "customers", params(Paging),
+    responses((status = 200, description = "A page of customers", body = Vec<Customer>,
+        headers(("X-Total-Count" = u64, description = "Customers on all pages"),
+                ("Link" = String, description = "The previous and next pages (RFC 8288)")))))]
 pub async fn list(
     _client: Client,
     State(db): State<DatabaseConnection>,
-) -> Result<Json<Vec<Customer>>, Problem> {
-    Ok(Json(customers::list(&db).await?))
+    paging: Result<Query<Paging>, QueryRejection>,
+) -> Result<Paged<Customer>, Problem> {
+    let Query(paging) = paging?;
+    let at = paging.checked()?;
+    let page = customers::page(&db, at.0, at.1).await?;
+    Ok(Paged::new(page.customers, page.total, at, "/api/v1/customers"))
 }
 
 /// A customer and its sites.

@@ -8,6 +8,7 @@ pub mod day_ahead;
 pub mod events;
 pub mod id;
 pub mod openapi;
+pub mod paging;
 pub mod problem;
 pub mod programs;
 pub mod registrations;

@@ -5,23 +5,30 @@
 
 use super::auth::Client;
 use super::id::Id;
+use super::paging::{Paged, Paging};
 use super::problem::Problem;
 use app::db::{site_admin, ven_messages};
 use app::models::Role;
 use app::models::site::Registration;
-use axum::Json;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use sea_orm::DatabaseConnection;
 
-/// Every live registration, by VEN name.
-#[utoipa::path(get, path = "/api/v1/registrations", tag = "registrations",
-    responses((status = 200, description = "Registrations", body = Vec<Registration>)))]
+/// The live registrations by VEN name, a page at a time.
+#[utoipa::path(get, path = "/api/v1/registrations", tag = "registrations", params(Paging),
+    responses((status = 200, description = "A page of registrations", body = Vec<Registration>,
+        headers(("X-Total-Count" = u64, description = "Registrations on all pages"),
+                ("Link" = String, description = "The previous and next pages (RFC 8288)")))))]
 pub async fn list(
     _client: Client,
     State(db): State<DatabaseConnection>,
-) -> Result<Json<Vec<Registration>>, Problem> {
-    Ok(Json(site_admin::registrations(&db).await?))
+    paging: Result<Query<Paging>, QueryRejection>,
+) -> Result<Paged<Registration>, Problem> {
+    let Query(paging) = paging?;
+    let at = paging.checked()?;
+    let (registrations, total) = site_admin::registrations(&db, at.0, at.1).await?;
+    Ok(Paged::new(registrations, total, at, "/api/v1/registrations"))
 }
 
 /// Asks the site's VEN to register again (operator).

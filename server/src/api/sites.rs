@@ -3,6 +3,7 @@
 
 use super::auth::Client;
 use super::id::Id;
+use super::paging::{Paged, Paging};
 use super::problem::Problem;
 use crate::openadr::OadrSettings;
 use app::db::{site_admin, sites};
@@ -10,22 +11,27 @@ use app::models::Role;
 use app::models::site::{SiteDetail, SiteForm, SiteSummary};
 use axum::Json;
 use axum::extract::State;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::Query;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-/// Every site with its VEN and online state.
-#[utoipa::path(get, path = "/api/v1/sites", tag = "sites",
-    responses((status = 200, description = "Sites", body = Vec<SiteSummary>)))]
+/// The sites by name with their VEN and online state, a page at a time.
+#[utoipa::path(get, path = "/api/v1/sites", tag = "sites", params(Paging),
+    responses((status = 200, description = "A page of sites", body = Vec<SiteSummary>,
+        headers(("X-Total-Count" = u64, description = "Sites on all pages"),
+                ("Link" = String, description = "The previous and next pages (RFC 8288)")))))]
 pub async fn list(
     _client: Client,
     State(db): State<DatabaseConnection>,
     State(settings): State<Arc<OadrSettings>>,
-) -> Result<Json<Vec<SiteSummary>>, Problem> {
-    Ok(Json(
-        site_admin::list(&db, None, settings.online_since()).await?,
-    ))
+    paging: Result<Query<Paging>, QueryRejection>,
+) -> Result<Paged<SiteSummary>, Problem> {
+    let Query(paging) = paging?;
+    let at = paging.checked()?;
+    let (sites, total) = site_admin::page(&db, at.0, at.1, settings.online_since()).await?;
+    Ok(Paged::new(sites, total, at, "/api/v1/sites"))
 }
 
 /// A site: registration, declared reports, opts.
