@@ -11,8 +11,8 @@ use app::models::Role;
 use app::models::customer::{Customer, CustomerForm};
 use app::models::site::SiteSummary;
 use axum::Json;
-use axum::extract::State;
 use axum::extract::Query;
+use axum::extract::State;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use sea_orm::DatabaseConnection;
@@ -42,7 +42,12 @@ pub async fn list(
     let Query(paging) = paging?;
     let at = paging.checked()?;
     let page = customers::page(&db, at.0, at.1).await?;
-    Ok(Paged::new(page.customers, page.total, at, "/api/v1/customers"))
+    Ok(Paged::new(
+        page.customers,
+        page.total,
+        at,
+        "/api/v1/customers",
+    ))
 }
 
 /// A customer and its sites.

@@ -52,7 +52,12 @@ pub struct Paged<T> {
 
 impl<T> Paged<T> {
     /// Page `page` of `per_page` items of the list at `path`, of `total` in all.
-    pub fn new(items: Vec<T>, total: u64, (page, per_page): (u64, u64), path: &'static str) -> Self {
+    pub fn new(
+        items: Vec<T>,
+        total: u64,
+        (page, per_page): (u64, u64),
+        path: &'static str,
+    ) -> Self {
         Self {
             items,
             total,
@@ -64,7 +69,10 @@ impl<T> Paged<T> {
 
     fn link(&self) -> String {
         let at = |page: u64, rel: &str| {
-            format!("<{}?page={page}&per_page={}>; rel=\"{rel}\"", self.path, self.per_page)
+            format!(
+                "<{}?page={page}&per_page={}>; rel=\"{rel}\"",
+                self.path, self.per_page
+            )
         };
         let mut links = Vec::new();
         if self.page > 0 {

@@ -28,7 +28,12 @@ pub async fn list(
     let Query(paging) = paging?;
     let at = paging.checked()?;
     let (registrations, total) = site_admin::registrations(&db, at.0, at.1).await?;
-    Ok(Paged::new(registrations, total, at, "/api/v1/registrations"))
+    Ok(Paged::new(
+        registrations,
+        total,
+        at,
+        "/api/v1/registrations",
+    ))
 }
 
 /// Asks the site's VEN to register again (operator).

@@ -119,10 +119,26 @@ async fn customers_sites_and_programs_are_created_and_edited_by_role() {
     // Lists come a page at a time, with the total and links to the neighbours.
     for name in ["Bravo Dairy", "Charlie Cold"] {
         let body = json!({"name": name});
-        let made = call(&vtn, "POST", "/api/v1/customers", Some(&operator), Some(body), &[]).await;
+        let made = call(
+            &vtn,
+            "POST",
+            "/api/v1/customers",
+            Some(&operator),
+            Some(body),
+            &[],
+        )
+        .await;
         assert_eq!(made.status, 201);
     }
-    let first = call(&vtn, "GET", "/api/v1/customers?per_page=2", Some(&viewer), None, &[]).await;
+    let first = call(
+        &vtn,
+        "GET",
+        "/api/v1/customers?per_page=2",
+        Some(&viewer),
+        None,
+        &[],
+    )
+    .await;
     assert_eq!(json(&first).as_array().unwrap().len(), 2);
     assert_eq!(first.headers["x-total-count"], "3");
     assert_eq!(
@@ -132,7 +148,12 @@ async fn customers_sites_and_programs_are_created_and_edited_by_role() {
     let last = "/api/v1/customers?page=1&per_page=2";
     let last = call(&vtn, "GET", last, Some(&viewer), None, &[]).await;
     assert_eq!(json(&last)[0]["name"], "Charlie Cold");
-    assert!(last.headers["link"].to_str().unwrap().contains(r#"rel="prev""#));
+    assert!(
+        last.headers["link"]
+            .to_str()
+            .unwrap()
+            .contains(r#"rel="prev""#)
+    );
     let refused = "/api/v1/customers?per_page=1000";
     let refused = call(&vtn, "GET", refused, Some(&viewer), None, &[]).await;
     assert_eq!(refused.status, 422);
