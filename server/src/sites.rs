@@ -530,6 +530,12 @@ mod tests {
         // Another process: its own connection to the same file.
         let other = crate::db::connect(&url).await.unwrap();
         sites::create(&db, "a", "a", Some("AA:05")).await.unwrap();
+        // The change register is process-wide and keyed by site ID: keep clear
+        // of the IDs that tests running alongside (each with its own
+        // database) report changes to.
+        db.execute_unprepared("update sites set id = 987654")
+            .await
+            .unwrap();
         let index = SiteIndex::load(&db).await.unwrap();
         index.check_outside(&db).await.unwrap();
         let age = |index: &SiteIndex| {
