@@ -4,6 +4,7 @@
 use super::FormError;
 use super::entity::{program, program_site, site};
 use crate::models::program::{Program, ProgramForm};
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -29,14 +30,20 @@ async fn with_sites(
     db: &DatabaseConnection,
     programs: Vec<program::Model>,
 ) -> Result<Vec<Program>, DbErr> {
-    // Not `IN (…)` lists: a program may have more sites than a query may
-    // have parameters.
+    // Members by subquery, not an `IN (…)` list: a program may have more
+    // sites than a query may have parameters.
+    let mut member_ids = Query::select()
+        .column(program_site::Column::SiteId)
+        .from(program_site::Entity)
+        .to_owned();
     let mut members = program_site::Entity::find();
     if let [only] = programs.as_slice() {
+        member_ids.and_where(program_site::Column::ProgramId.eq(only.id));
         members = members.filter(program_site::Column::ProgramId.eq(only.id));
     }
     let members = members.all(db).await?;
     let names: HashMap<i32, String> = site::Entity::find()
+        .filter(site::Column::Id.in_subquery(member_ids))
         .all(db)
         .await?
         .into_iter()
