@@ -117,6 +117,6 @@ test("only admins see certificates, and the server refuses anyone else", async (
     headers: { Origin: baseURL },
   });
   expect(issue.status()).toBe(403);
-  const list = await page.request.post("/api/certificates", { headers: { Origin: baseURL } });
+  const list = await page.request.post("/api/certificates", { form: { page: "0" }, headers: { Origin: baseURL } });
   expect(list.status()).toBe(403);
 });

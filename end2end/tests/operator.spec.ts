@@ -55,15 +55,16 @@ test("an operator enrols a customer's site, runs events with a real VEN and expo
 
   await test.step("create a customer", async () => {
     await page.getByRole("link", { name: "Add Customer" }).click();
-    await page.getByLabel("Name").fill("");
-    await page.getByRole("button", { name: "Save customer" }).click();
-    // The browser's own check stops an empty required field; the app's check covers blanks.
-    await page.getByLabel("Name").fill("   ");
-    await page.getByRole("button", { name: "Save customer" }).click();
-    await expect(page.getByRole("alert")).toHaveText("the customer needs a name");
-    // Re-checked as the user types: the message goes before saving again.
-    await page.getByLabel("Name").fill("Acme Cold Storage");
-    await expect(page.getByRole("alert")).toHaveText("");
+    const name = page.getByLabel("Name");
+    // Checked as soon as the user leaves the field, before any save.
+    await name.fill("   ");
+    await name.blur();
+    await expect(name).toHaveAccessibleDescription("the customer needs a name");
+    await expect(name).toHaveAttribute("aria-invalid", "true");
+    // Re-checked as the user types.
+    await name.fill("Acme Cold Storage");
+    await expect(name).toHaveAccessibleDescription("");
+    await expect(name).toHaveAttribute("aria-invalid", "false");
     await page.getByLabel("Contact").fill("Dana Ruiz, +1 555 0100");
     await page.getByRole("button", { name: "Save customer" }).click();
     await expect(page.getByRole("heading", { name: "Acme Cold Storage" })).toBeVisible();
@@ -75,9 +76,16 @@ test("an operator enrols a customer's site, runs events with a real VEN and expo
     await page.getByRole("link", { name: "DR programs" }).click();
     await page.getByRole("button", { name: "Add Program" }).click();
     await page.getByLabel("Name").fill("Peak Saver");
-    await page.getByLabel("Market context URI").fill("not a uri");
+    const marketContext = page.getByLabel("Market context URI");
+    await marketContext.fill("not a uri");
+    await marketContext.blur();
+    await expect(marketContext).toHaveAccessibleDescription(/market context is a URI/);
+    await screenshot(page, "program-form-problems");
+    await page.getByLabel("Usage granularity").fill("0");
     await page.getByRole("button", { name: "Save program" }).click();
-    await expect(page.getByRole("alert")).toContainText("market context is a URI");
+    // The save attempt names every wrong field, each beside its field; nothing is stored.
+    await expect(page.getByLabel("Usage granularity")).toHaveAccessibleDescription(/usage granularity is 1 to/);
+    await expect(marketContext).toHaveAccessibleDescription(/market context is a URI/);
     await page.getByLabel("Market context URI").fill("http://e2e.example/dr/peak");
     // Short report periods so the VEN's telemetry arrives within the test.
     await page.getByLabel("Usage granularity").fill("2");
@@ -97,7 +105,7 @@ test("an operator enrols a customer's site, runs events with a real VEN and expo
     await page.getByLabel("Certificate fingerprint").fill(fp.toLowerCase());
     await page.getByRole("checkbox", { name: "Peak Saver" }).check();
     await page.getByRole("button", { name: "Save site" }).click();
-    await expect(page.getByRole("alert")).toHaveText("the VEN name cannot contain spaces");
+    await expect(page.getByLabel("VEN name")).toHaveAccessibleDescription(/the VEN name cannot contain spaces$/);
     await page.getByLabel("VEN name").fill("e2e-ven");
     await page.getByRole("button", { name: "Save site" }).click();
     await expect(page.getByRole("heading", { name: "Depot" })).toBeVisible();
@@ -211,6 +219,7 @@ test("an operator enrols a customer's site, runs events with a real VEN and expo
     await page.getByRole("link", { name: "Overview" }).click();
     await expect(page.locator('[data-test="customer-card"]')).toContainText("Acme Cold Storage");
     await expect(page.locator('[data-test="customer-card"] .badge-online')).toBeVisible();
+    await expect(page.locator('[data-test="customer-card"] [data-test="site-counts"]')).toHaveText("1 of 1 online");
     await expect(page.locator('[data-test="event-row"]')).toHaveCount(1);
     await screenshot(page, "overview");
     await openHydrated(page, "/customers");
@@ -282,4 +291,16 @@ test("the customers list pages through many customers", async ({ page }) => {
   await expect(page.getByRole("link", { name: "Acme Cold Storage" })).toHaveCount(0);
   await pager.getByRole("link", { name: "Previous" }).click();
   await expect(page.getByRole("link", { name: "Acme Cold Storage" })).toBeVisible();
+
+  // The overview shows its customer cards 24 at a time: 51 customers, 3 pages.
+  await openHydrated(page, "/?page=2");
+  const cards = page.locator('[data-test="customer-card"]');
+  await expect(pager).toContainText("Customers: 51 · page 3 of 3");
+  await expect(cards).toHaveCount(3);
+  await expect(cards.last()).toContainText("Zz Bulk 49");
+  await expect(cards.last()).toContainText("No sites yet.");
+  await pager.getByRole("link", { name: "Previous" }).click();
+  await expect(page).toHaveURL(/\/\?page=1$/);
+  await expect(cards).toHaveCount(24);
+  await expect(page.getByRole("link", { name: "Zz Bulk 49" })).toHaveCount(0);
 });

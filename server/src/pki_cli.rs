@@ -5,7 +5,7 @@ use crate::config::{Config, PkiCommand};
 use crate::pki::{write_private, write_public};
 use anyhow::{Context, Result, bail};
 use app::db::audit;
-use app::models::certificate::CaSummary;
+use app::models::certificate::{CaSummary, Certificate};
 use app::pki::install::InstallError;
 use app::pki::{self, PkiError, VenCa};
 use sea_orm::DatabaseConnection;
@@ -71,7 +71,7 @@ pub async fn run(db: &DatabaseConnection, config: &Config, command: PkiCommand) 
             audit::record(db, "cli", "certificate.revoke", &target, "local").await;
         }
         PkiCommand::List => {
-            for c in pki::list(db, None).await?.certificates {
+            for c in every_certificate(db).await? {
                 println!(
                     "{}\t{}\t{}\t{}\texpires {}\t{}",
                     c.id,
@@ -85,6 +85,21 @@ pub async fn run(db: &DatabaseConnection, config: &Config, command: PkiCommand) 
         }
     }
     Ok(())
+}
+
+/// Every issued certificate, newest first, read a page at a time.
+async fn every_certificate(db: &DatabaseConnection) -> Result<Vec<Certificate>> {
+    const PER_PAGE: u64 = 500;
+    let mut all = Vec::new();
+    for page in 0.. {
+        let list = pki::list(db, None, page, PER_PAGE).await?;
+        let done = (list.certificates.len() as u64) < PER_PAGE;
+        all.extend(list.certificates);
+        if done {
+            break;
+        }
+    }
+    Ok(all)
 }
 
 /// The CLI's wording of an install refusal: it names the flag to use.

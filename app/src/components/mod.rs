@@ -1,6 +1,7 @@
 //! Building blocks the pages share, one idea per file.
 
 mod chart;
+mod field_checks;
 mod layout;
 mod live;
 mod pager;
@@ -8,6 +9,7 @@ mod params;
 mod time;
 
 pub use chart::ChartView;
+pub use field_checks::{FieldChecks, FieldProblem};
 pub use layout::{Editors, Layout};
 pub use live::refresh_every;
 pub use pager::{Pager, page_param};

@@ -7,8 +7,8 @@ use crate::models::certificate::KeyType;
 use crate::pki::ca::Issued;
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait, sea_query::Expr,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -49,15 +49,19 @@ pub async fn record_and_bind(
     Ok(model)
 }
 
-/// Every certificate, newest first, with the fingerprint its site is bound
-/// to now and the site's name.
-pub async fn list(
+/// Page `page` (from 0) of the certificates, newest first, each with the
+/// site it was issued for (whose fingerprint says whether it is still the
+/// bound one), and how many there are.
+pub async fn page(
     db: &DatabaseConnection,
-) -> Result<Vec<(ven_certificate::Model, Option<site::Model>)>, DbErr> {
-    let certificates = ven_certificate::Entity::find()
+    page: u64,
+    per_page: u64,
+) -> Result<(Vec<(ven_certificate::Model, Option<site::Model>)>, u64), DbErr> {
+    let pages = ven_certificate::Entity::find()
         .order_by_desc(ven_certificate::Column::Id)
-        .all(db)
-        .await?;
+        .paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let certificates = pages.fetch_page(page).await?;
     let site_ids: HashSet<i32> = certificates.iter().filter_map(|c| c.site_id).collect();
     let sites: HashMap<i32, site::Model> = site::Entity::find()
         .filter(site::Column::Id.is_in(site_ids))
@@ -66,13 +70,14 @@ pub async fn list(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
-    Ok(certificates
+    let certificates = certificates
         .into_iter()
         .map(|c| {
             let site = c.site_id.and_then(|id| sites.get(&id).cloned());
             (c, site)
         })
-        .collect())
+        .collect();
+    Ok((certificates, total))
 }
 
 /// One certificate.

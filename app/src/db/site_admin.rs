@@ -4,13 +4,15 @@
 use super::FormError;
 use super::entity::{customer, message_log, opt, program, program_site, report_description, site};
 use crate::models::site::{
-    DeclaredPoint, DeviationCount, OptSchedule, Registration, SiteDetail, SiteForm, SiteSummary,
+    DeclaredPoint, DeviationCount, OptSchedule, Registration, SiteCounts, SiteDetail, SiteForm,
+    SiteGroup, SiteSummary,
 };
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
+use std::collections::HashMap;
 
 /// Exchanges looked at for the deviation summary.
 const DEVIATION_WINDOW: u64 = 200;
@@ -45,6 +47,105 @@ pub async fn list(
         .iter()
         .map(|m| summary(m, online_since))
         .collect())
+}
+
+/// The sites of `owner`: a customer, or none for the sites without one.
+fn owned_by(owner: Option<i32>) -> sea_orm::sea_query::SimpleExpr {
+    match owner {
+        Some(id) => site::Column::CustomerId.eq(id),
+        None => site::Column::CustomerId.is_null(),
+    }
+}
+
+/// Page `page` (from 0) of `owner`'s sites by name, and how many it has.
+pub async fn page_of_owner(
+    db: &DatabaseConnection,
+    owner: Option<i32>,
+    page: u64,
+    per_page: u64,
+    online_since: DateTime<Utc>,
+) -> Result<(Vec<SiteSummary>, u64), DbErr> {
+    let pages = site::Entity::find()
+        .filter(owned_by(owner))
+        .order_by_asc(site::Column::Name)
+        .order_by_asc(site::Column::Id)
+        .paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let sites = pages.fetch_page(page).await?;
+    Ok((
+        sites.iter().map(|m| summary(m, online_since)).collect(),
+        total,
+    ))
+}
+
+/// How many sites each of `customers`, and the sites without a customer
+/// (key `None`), have, and how many of them are online. Owners without
+/// sites are absent.
+pub async fn counts(
+    db: &DatabaseConnection,
+    customers: &[i32],
+    online_since: DateTime<Utc>,
+) -> Result<HashMap<Option<i32>, SiteCounts>, DbErr> {
+    let of_these = || {
+        Condition::any()
+            .add(site::Column::CustomerId.is_in(customers.iter().copied()))
+            .add(site::Column::CustomerId.is_null())
+    };
+    let grouped = |condition: Condition| {
+        site::Entity::find()
+            .select_only()
+            .column(site::Column::CustomerId)
+            .column_as(site::Column::Id.count(), "n")
+            .filter(condition)
+            .group_by(site::Column::CustomerId)
+            .into_tuple::<(Option<i32>, i64)>()
+            .all(db)
+    };
+    let mut counts = HashMap::new();
+    for (owner, n) in grouped(of_these()).await? {
+        counts
+            .entry(owner)
+            .or_insert_with(SiteCounts::default)
+            .total = n.unsigned_abs();
+    }
+    let online = Condition::all()
+        .add(of_these())
+        .add(site::Column::LastContact.gte(online_since));
+    for (owner, n) in grouped(online).await? {
+        counts
+            .entry(owner)
+            .or_insert_with(SiteCounts::default)
+            .online = n.unsigned_abs();
+    }
+    Ok(counts)
+}
+
+/// `owner`'s sites as the overview shows them: all of them, by name, when
+/// there are at most `shown`, else the first `shown` offline ones.
+pub async fn group(
+    db: &DatabaseConnection,
+    owner: Option<i32>,
+    counts: SiteCounts,
+    shown: u64,
+    online_since: DateTime<Utc>,
+) -> Result<SiteGroup, DbErr> {
+    let mut query = site::Entity::find()
+        .filter(owned_by(owner))
+        .order_by_asc(site::Column::Name)
+        .order_by_asc(site::Column::Id)
+        .limit(shown);
+    if counts.total > shown {
+        query = query.filter(
+            Condition::any()
+                .add(site::Column::LastContact.is_null())
+                .add(site::Column::LastContact.lt(online_since)),
+        );
+    }
+    let sites = query.all(db).await?;
+    Ok(SiteGroup {
+        counts,
+        sites: sites.iter().map(|m| summary(m, online_since)).collect(),
+    })
 }
 
 /// Page `page` (from 0) of the sites by name, and how many there are.
@@ -360,6 +461,85 @@ mod tests {
     use super::*;
     use crate::db::{customers, programs, testing::database};
     use crate::models::customer::CustomerForm;
+
+    #[tokio::test]
+    async fn a_large_group_shows_counts_and_only_its_offline_sites() {
+        let db = database().await;
+        let acme = customers::create(
+            &db,
+            &CustomerForm {
+                name: "Acme".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let now = Utc::now();
+        let since = now - chrono::TimeDelta::minutes(15);
+        for n in 0..16 {
+            let form = SiteForm {
+                customer_id: acme.id,
+                name: format!("site-{n:02}"),
+                ven_name: format!("ven-{n:02}"),
+                ..Default::default()
+            };
+            let created = create(&db, &form).await.unwrap();
+            let mut site: site::ActiveModel = created.into();
+            // Three heard from just now, one long ago; two without a customer.
+            match n {
+                0..3 => site.last_contact = Set(Some(now)),
+                3 => site.last_contact = Set(Some(now - chrono::TimeDelta::hours(1))),
+                14.. => site.customer_id = Set(None),
+                _ => {}
+            }
+            site.update(&db).await.unwrap();
+        }
+        let counts = counts(&db, &[acme.id, acme.id + 1], since).await.unwrap();
+        let of = |owner| counts.get(&owner).copied().unwrap_or_default();
+        assert_eq!(
+            of(Some(acme.id)),
+            SiteCounts {
+                total: 14,
+                online: 3
+            }
+        );
+        assert_eq!(
+            of(None),
+            SiteCounts {
+                total: 2,
+                online: 0
+            }
+        );
+        assert!(!counts.contains_key(&Some(acme.id + 1)));
+
+        let names = |g: &SiteGroup| g.sites.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        let whole = group(&db, Some(acme.id), of(Some(acme.id)), 20, since)
+            .await
+            .unwrap();
+        assert!(!whole.offline_only());
+        assert_eq!(names(&whole).len(), 14);
+        let card = group(&db, Some(acme.id), of(Some(acme.id)), 12, since)
+            .await
+            .unwrap();
+        assert!(card.offline_only());
+        assert_eq!(names(&card).first().map(String::as_str), Some("site-03"));
+        assert_eq!(names(&card).len(), 11, "every offline site, none online");
+        assert!(card.sites.iter().all(|s| !s.online));
+
+        let (second, total) = page_of_owner(&db, Some(acme.id), 1, 5, since)
+            .await
+            .unwrap();
+        let second: Vec<&str> = second.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            (second, total),
+            (
+                vec!["site-05", "site-06", "site-07", "site-08", "site-09"],
+                14
+            )
+        );
+        let (unowned, total) = page_of_owner(&db, None, 0, 5, since).await.unwrap();
+        assert_eq!((unowned.len(), total), (2, 2));
+    }
 
     #[tokio::test]
     async fn sites_are_created_with_programs_and_edited_without_changing_the_ven_name() {

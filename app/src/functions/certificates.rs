@@ -5,14 +5,18 @@ use crate::AppError;
 use crate::models::certificate::{CertificateList, IssuedCertificate, KeyType};
 use leptos::prelude::*;
 
-/// The VEN CA and every issued certificate.
+/// The VEN CA and page `page` (from 0) of the issued certificates.
 #[server(endpoint = "certificates")]
-pub async fn list_certificates() -> Result<CertificateList, AppError> {
+pub async fn list_certificates(page: u64) -> Result<CertificateList, AppError> {
     use crate::{db, pki};
     crate::auth::ssr::require(crate::models::Role::Admin).await?;
     let db = db::from_context()?;
-    Ok(pki::list(&db, pki::VenCa::from_context().as_ref()).await?)
+    let ca = pki::VenCa::from_context();
+    Ok(pki::list(&db, ca.as_ref(), page, PER_PAGE).await?)
 }
+
+/// Certificates per page of the certificates list.
+pub const PER_PAGE: u64 = 50;
 
 /// Issues a certificate for a site's VEN and binds the site to it.
 #[server(endpoint = "issue_certificate")]

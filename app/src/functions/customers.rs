@@ -25,16 +25,25 @@ pub async fn page_of_customers(page: u64) -> Result<CustomerPage, AppError> {
     Ok(customers::page(&db::from_context()?, page, PER_PAGE).await?)
 }
 
-/// One customer and its sites.
+/// Sites per page of a customer's page.
+pub const SITES_PER_PAGE: u64 = 50;
+
+/// One customer, page `page` (from 0) of its sites by name, and how many
+/// sites it has.
 #[server(endpoint = "customer")]
-pub async fn get_customer(id: i32) -> Result<(Customer, Vec<SiteSummary>), AppError> {
+pub async fn get_customer(
+    id: i32,
+    page: u64,
+) -> Result<(Customer, Vec<SiteSummary>, u64), AppError> {
     use super::ssr::found;
     use crate::db::{self, UiSettings, customers, site_admin};
     crate::auth::ssr::require(crate::models::Role::Viewer).await?;
     let db = db::from_context()?;
     let customer = found(customers::get(&db, id).await?, "customer")?;
-    let sites = site_admin::list(&db, Some(id), UiSettings::from_context().online_since()).await?;
-    Ok((customer, sites))
+    let online_since = UiSettings::from_context().online_since();
+    let (sites, total) =
+        site_admin::page_of_owner(&db, Some(id), page, SITES_PER_PAGE, online_since).await?;
+    Ok((customer, sites, total))
 }
 
 /// Creates (`id` none) or edits a customer; returns its key.

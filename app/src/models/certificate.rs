@@ -176,8 +176,10 @@ pub struct CaSummary {
 pub struct CertificateList {
     /// The VEN client CA, if readable.
     pub ca: Option<CaSummary>,
-    /// Every issued certificate, newest first.
+    /// A page of the issued certificates, newest first.
     pub certificates: Vec<Certificate>,
+    /// How many certificates were issued in all.
+    pub total: u64,
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Customers: the account holders who own sites.
 
+use super::problem::{Problem, first};
 use serde::{Deserialize, Serialize};
 
 /// A customer as the lists show it.
@@ -39,15 +40,25 @@ pub struct CustomerForm {
 }
 
 impl CustomerForm {
+    /// What is wrong with the form, field by field.
+    pub fn problems(&self) -> Vec<Problem> {
+        let name = self.name.trim();
+        let mut found = Vec::new();
+        if name.is_empty() {
+            found.push(Problem::new("name", "the customer needs a name"));
+        } else if name.chars().count() > 200 {
+            found.push(Problem::new(
+                "name",
+                "the name is longer than 200 characters",
+            ));
+        }
+        found
+    }
+
     /// The form with surrounding blanks removed, or what is wrong with it.
     pub fn validated(self) -> Result<Self, String> {
+        first(self.problems())?;
         let name = self.name.trim().to_owned();
-        if name.is_empty() {
-            return Err("the customer needs a name".into());
-        }
-        if name.chars().count() > 200 {
-            return Err("the name is longer than 200 characters".into());
-        }
         Ok(Self {
             name,
             contact: self.contact.trim().to_owned(),

@@ -6,6 +6,7 @@ pub mod certificate;
 pub mod customer;
 pub mod day_ahead;
 pub mod event;
+pub mod problem;
 pub mod program;
 pub mod report;
 pub mod site;
@@ -78,7 +79,7 @@ pub struct CustomerSites {
     /// The customer.
     pub customer: customer::Customer,
     /// Its sites.
-    pub sites: Vec<site::SiteSummary>,
+    pub sites: site::SiteGroup,
 }
 
 /// What the overview page shows.
@@ -87,10 +88,12 @@ pub struct CustomerSites {
 pub struct Overview {
     /// Who is looking.
     pub user: SessionUser,
-    /// Customers with their sites' online state.
+    /// A page of the customers with their sites' online state.
     pub customers: Vec<CustomerSites>,
+    /// How many customers there are on all pages.
+    pub customer_total: u64,
     /// Sites without a customer.
-    pub unassigned: Vec<site::SiteSummary>,
+    pub unassigned: site::SiteGroup,
     /// Events neither cancelled nor completed.
     pub events: Vec<event::EventSummary>,
     /// Day-ahead dates that could not be published on time, not resolved.

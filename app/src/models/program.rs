@@ -1,6 +1,7 @@
 //! DR programs.
 
 use super::day_ahead::{DayAheadSettings, parse_publish_time};
+use super::problem::{Problem, first};
 use serde::{Deserialize, Serialize};
 
 /// A program with its sites.
@@ -55,41 +56,72 @@ pub struct ProgramForm {
 }
 
 impl ProgramForm {
-    /// The form cleaned up, or what is wrong with it.
-    pub fn validated(self) -> Result<Self, String> {
-        let name = self.name.trim().to_owned();
-        if name.is_empty() {
-            return Err("the program needs a name".into());
+    /// What is wrong with the form, field by field.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut found = Vec::new();
+        if self.name.trim().is_empty() {
+            found.push(Problem::new("name", "the program needs a name"));
         }
-        let market_context = self.market_context.trim().to_owned();
+        let market_context = self.market_context.trim();
         if market_context.is_empty() || market_context.contains(char::is_whitespace) {
-            return Err(
-                "the market context is a URI without spaces, e.g. http://utility.example/dr/peak"
-                    .into(),
-            );
-        }
-        if !(0..=MAX_NEAR_WINDOW_MINS).contains(&self.near_window_mins) {
-            return Err(format!(
-                "the near window is 0 to {MAX_NEAR_WINDOW_MINS} minutes (a week)"
+            found.push(Problem::new(
+                "market_context",
+                "the market context is a URI without spaces, e.g. http://utility.example/dr/peak",
             ));
         }
-        for (value, what) in [
-            (self.usage_granularity_secs, "usage granularity"),
-            (self.usage_report_back_secs, "usage report-back period"),
-            (self.status_granularity_secs, "status granularity"),
-            (self.status_report_back_secs, "status report-back period"),
+        if !(0..=MAX_NEAR_WINDOW_MINS).contains(&self.near_window_mins) {
+            found.push(Problem::new(
+                "near_window_mins",
+                format!("the near window is 0 to {MAX_NEAR_WINDOW_MINS} minutes (a week)"),
+            ));
+        }
+        for (field, value, what) in [
+            (
+                "usage_granularity_secs",
+                self.usage_granularity_secs,
+                "usage granularity",
+            ),
+            (
+                "usage_report_back_secs",
+                self.usage_report_back_secs,
+                "usage report-back period",
+            ),
+            (
+                "status_granularity_secs",
+                self.status_granularity_secs,
+                "status granularity",
+            ),
+            (
+                "status_report_back_secs",
+                self.status_report_back_secs,
+                "status report-back period",
+            ),
         ] {
             if !(1..=MAX_REPORT_PERIOD_SECS).contains(&value) {
-                return Err(format!(
-                    "the {what} is 1 to {MAX_REPORT_PERIOD_SECS} seconds (31 days)"
+                found.push(Problem::new(
+                    field,
+                    format!("the {what} is 1 to {MAX_REPORT_PERIOD_SECS} seconds (31 days)"),
                 ));
             }
         }
-        parse_publish_time(&self.day_ahead.publish_time)?;
-        let time_zone = self.day_ahead.time_zone.trim().to_owned();
-        if time_zone.is_empty() {
-            return Err("the day-ahead time zone is needed, e.g. America/New_York or UTC".into());
+        if self.day_ahead.time_zone.trim().is_empty() {
+            found.push(Problem::new(
+                "time_zone",
+                "the day-ahead time zone is needed, e.g. America/New_York or UTC",
+            ));
         }
+        if let Err(message) = parse_publish_time(&self.day_ahead.publish_time) {
+            found.push(Problem::new("publish_time", message));
+        }
+        found
+    }
+
+    /// The form cleaned up, or what is wrong with it.
+    pub fn validated(self) -> Result<Self, String> {
+        first(self.problems())?;
+        let name = self.name.trim().to_owned();
+        let market_context = self.market_context.trim().to_owned();
+        let time_zone = self.day_ahead.time_zone.trim().to_owned();
         let day_ahead = DayAheadSettings {
             time_zone,
             publish_time: self.day_ahead.publish_time.trim().to_owned(),

@@ -1,5 +1,6 @@
 //! Sites: one VEN each.
 
+use super::problem::{Problem, first};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,36 @@ pub struct SiteSummary {
     pub registered: bool,
 }
 
+/// How many sites a group has, and how many of them are online.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SiteCounts {
+    /// Sites in the group.
+    pub total: u64,
+    /// Of those, heard from within the offline interval.
+    pub online: u64,
+}
+
+/// A group of sites (a customer's, or those without one) as the overview
+/// shows it: the counts, and every site when there are few, else only the
+/// offline ones, at most a card's worth.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SiteGroup {
+    /// How many there are.
+    pub counts: SiteCounts,
+    /// The sites shown, by name.
+    pub sites: Vec<SiteSummary>,
+}
+
+impl SiteGroup {
+    /// Whether `sites` lists only offline sites (the group is too large to
+    /// list whole).
+    pub fn offline_only(&self) -> bool {
+        self.counts.total > self.sites.len() as u64
+    }
+}
+
 /// What the operator enters to create or edit a site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -47,23 +78,36 @@ pub struct SiteForm {
 }
 
 impl SiteForm {
+    /// What is wrong with the form, field by field.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut found = Vec::new();
+        if self.customer_id <= 0 {
+            found.push(Problem::new("customer_id", "choose the site's customer"));
+        }
+        if self.name.trim().is_empty() {
+            found.push(Problem::new("name", "the site needs a name"));
+        }
+        let ven_name = self.ven_name.trim();
+        if ven_name.is_empty() {
+            found.push(Problem::new("ven_name", "the site needs a VEN name"));
+        } else if ven_name.chars().any(char::is_whitespace) {
+            found.push(Problem::new(
+                "ven_name",
+                "the VEN name cannot contain spaces",
+            ));
+        }
+        if let Err(message) = normalize_fingerprint(&self.fingerprint) {
+            found.push(Problem::new("fingerprint", message));
+        }
+        found
+    }
+
     /// The form cleaned up (blanks trimmed, fingerprint in its canonical
     /// upper-case form), or what is wrong with it.
     pub fn validated(self) -> Result<Self, String> {
+        first(self.problems())?;
         let name = self.name.trim().to_owned();
-        if name.is_empty() {
-            return Err("the site needs a name".into());
-        }
         let ven_name = self.ven_name.trim().to_owned();
-        if ven_name.is_empty() {
-            return Err("the site needs a VEN name".into());
-        }
-        if ven_name.chars().any(char::is_whitespace) {
-            return Err("the VEN name cannot contain spaces".into());
-        }
-        if self.customer_id <= 0 {
-            return Err("choose the site's customer".into());
-        }
         let fingerprint = normalize_fingerprint(&self.fingerprint)?;
         let mut program_ids = self.program_ids;
         program_ids.sort_unstable();
@@ -242,6 +286,24 @@ mod tests {
         assert_eq!(normalize_fingerprint("  "), Ok(String::new()));
         assert!(normalize_fingerprint("C7:8F").is_err());
         assert!(normalize_fingerprint("zz8fb87370aa8fee5637").is_err());
+    }
+
+    #[test]
+    fn every_wrong_field_is_named_in_form_order() {
+        let form = SiteForm {
+            customer_id: 0,
+            name: "  ".into(),
+            ven_name: "ven 1".into(),
+            fingerprint: "C7:8F".into(),
+            ..Default::default()
+        };
+        let fields: Vec<&str> = form.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["customer_id", "name", "ven_name", "fingerprint"]);
+        assert_eq!(
+            form.validated().unwrap_err(),
+            "choose the site's customer",
+            "the server answers with the first"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
-use crate::components::{Badge, ErrorBox, Time, action_error};
+use crate::components::{Badge, ErrorBox, Pager, Time, action_error, page_param};
 use crate::functions::certificates::{
-    ImportVenCa, InitVenCa, IssueCertificate, RevokeCertificate, list_certificates,
+    ImportVenCa, InitVenCa, IssueCertificate, PER_PAGE, RevokeCertificate, list_certificates,
 };
 use crate::functions::sites::list_sites;
 use crate::models::certificate::{Certificate, CertificateList, IssuedCertificate, KeyType};
@@ -14,16 +14,18 @@ pub fn CertificatesPage() -> impl IntoView {
     let revoke = ServerAction::<RevokeCertificate>::new();
     let init = ServerAction::<InitVenCa>::new();
     let import = ServerAction::<ImportVenCa>::new();
+    let page = page_param();
     let list = Resource::new(
         move || {
             (
+                page(),
                 issue.version().get(),
                 revoke.version().get(),
                 init.version().get(),
                 import.version().get(),
             )
         },
-        |_| list_certificates(),
+        |(page, ..)| list_certificates(page),
     );
     view! {
         <div class="heading"><h1>"VEN certificates"</h1></div>
@@ -34,7 +36,14 @@ pub fn CertificatesPage() -> impl IntoView {
                 Ok(list) => view! {
                     <CaFacts list=list.clone() />
                     <CaSetup has_ca=list.ca.is_some() init import />
-                    <Certificates list revoke />
+                    <Certificates list=list.clone() revoke />
+                    <Pager
+                        total=list.total
+                        per_page=PER_PAGE
+                        current=page()
+                        noun="Certificates"
+                        href=|p| format!("/certificates?page={p}")
+                    />
                 }.into_any(),
                 Err(error) => view! { <ErrorBox error /> }.into_any(),
             })}

@@ -1,5 +1,9 @@
-use crate::components::{Badge, Editors, ErrorBox, Pager, action_error, page_param, route_id};
-use crate::functions::customers::{PER_PAGE, SaveCustomer, get_customer, page_of_customers};
+use crate::components::{
+    Badge, Editors, ErrorBox, FieldChecks, FieldProblem, Pager, action_error, page_param, route_id,
+};
+use crate::functions::customers::{
+    PER_PAGE, SITES_PER_PAGE, SaveCustomer, get_customer, page_of_customers,
+};
 use crate::models::customer::{Customer, CustomerForm};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
@@ -92,9 +96,7 @@ fn CustomerEditor(
         contact: contact.get(),
         notes: notes.get(),
     };
-    // After the first attempt, what is wrong is re-checked as the user types.
-    let tried = RwSignal::new(false);
-    let problem = move || tried.get().then(|| form().validated().err()).flatten();
+    let checks = FieldChecks::new(move || form().problems());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
@@ -103,18 +105,30 @@ fn CustomerEditor(
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        tried.set(true);
-        if let Ok(form) = form().validated() {
+        if checks.attempt()
+            && let Ok(form) = form().validated()
+        {
             save.dispatch(SaveCustomer { id, form });
         }
     };
     view! {
         <form class="editor" on:submit=submit>
             <h2>{if id.is_some() { "Edit customer" } else { "New customer" }}</h2>
-            <label>"Name" <input type="text" bind:value=name required /></label>
+            <label>
+                "Name"
+                <input
+                    type="text"
+                    bind:value=name
+                    required
+                    on:blur=move |_| checks.leave("name")
+                    aria-invalid=move || checks.invalid("name")
+                    aria-describedby="customer-name-problem"
+                />
+                <FieldProblem checks field="name" id="customer-name-problem" />
+            </label>
             <label>"Contact" <input type="text" bind:value=contact placeholder="name, phone, e-mail" /></label>
             <label>"Notes" <textarea bind:value=notes rows="3"></textarea></label>
-            <p class="error" role="alert">{move || problem().or_else(error)}</p>
+            <p class="error" role="alert">{error}</p>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save customer"</button>
                 <button type="button" class="secondary" on:click=move |_| on_cancel()>"Cancel"</button>
@@ -127,20 +141,22 @@ fn CustomerEditor(
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let id = route_id();
-    let data = Resource::new(id, get_customer);
+    let page = page_param();
+    let data = Resource::new(move || (id(), page()), |(id, page)| get_customer(id, page));
     let editing = RwSignal::new(false);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
                 data.get()
                     .map(|result| match result {
-                        Ok((customer, sites)) => {
+                        Ok((customer, sites, total)) => {
                             let form = CustomerForm {
                                 name: customer.name.clone(),
                                 contact: customer.contact.clone(),
                                 notes: customer.notes.clone(),
                             };
-                            let no_sites = sites.is_empty();
+                            let no_sites = total == 0;
+                            let customer_id = customer.id;
                             view! {
                                 <div class="heading">
                                     <h1>{customer.name.clone()}</h1>
@@ -192,6 +208,13 @@ pub fn CustomerPage() -> impl IntoView {
                                             .collect_view()}
                                     </tbody>
                                 </table>
+                                <Pager
+                                    total
+                                    per_page=SITES_PER_PAGE
+                                    current=page()
+                                    noun="Sites"
+                                    href=move |p| format!("/customers/{customer_id}?page={p}")
+                                />
                             }
                                 .into_any()
                         }

@@ -1,13 +1,17 @@
-use crate::components::{Badge, Editors, ErrorBox, Time, duration_text, refresh_every};
-use crate::functions::overview::get_overview;
+use crate::components::{
+    Badge, Editors, ErrorBox, Pager, Time, duration_text, page_param, refresh_every,
+};
+use crate::functions::overview::{PER_PAGE, get_overview};
 use crate::models::event::{EventStatus, EventSummary};
-use crate::models::site::SiteSummary;
+use crate::models::site::SiteGroup;
 use leptos::prelude::*;
 
-/// Customers with their sites' state and the events not over yet, live.
+/// Customers with their sites' state (a page at a time) and the events not
+/// over yet, live.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| get_overview());
+    let page = page_param();
+    let data = Resource::new(page, get_overview);
     refresh_every(5, move || data.refetch());
 
     view! {
@@ -23,12 +27,21 @@ pub fn OverviewPage() -> impl IntoView {
                 data.get()
                     .map(|result| match result {
                         Ok(overview) => {
-                            let no_customers = overview.customers.is_empty() && overview.unassigned.is_empty();
-                            let unassigned = (!overview.unassigned.is_empty()).then(|| view! {
+                            let no_customers = overview.customer_total == 0 && overview.unassigned.counts.total == 0;
+                            let unassigned = (overview.unassigned.counts.total > 0).then(|| view! {
                                 <article class="card">
                                     <h3>"Sites without a customer"</h3>
-                                    <SiteStates sites=overview.unassigned />
+                                    <SiteStates group=overview.unassigned href=None />
                                 </article>
+                            });
+                            let pager = (overview.customer_total > PER_PAGE).then(|| view! {
+                                <Pager
+                                    total=overview.customer_total
+                                    per_page=PER_PAGE
+                                    current=page()
+                                    noun="Customers"
+                                    href=|p| format!("/?page={p}")
+                                />
                             });
                             let alerts = overview.day_ahead_alerts;
                             let expiring = overview.expiring;
@@ -51,18 +64,18 @@ pub fn OverviewPage() -> impl IntoView {
                                             .customers
                                             .into_iter()
                                             .map(|c| {
+                                                let href = format!("/customers/{}", c.customer.id);
                                                 view! {
                                                     <article class="card" data-test="customer-card">
-                                                        <h3>
-                                                            <a href=format!("/customers/{}", c.customer.id)>{c.customer.name}</a>
-                                                        </h3>
-                                                        <SiteStates sites=c.sites />
+                                                        <h3><a href=href.clone()>{c.customer.name}</a></h3>
+                                                        <SiteStates group=c.sites href=Some(href) />
                                                     </article>
                                                 }
                                             })
                                             .collect_view()}
                                         {unassigned}
                                     </div>
+                                    {pager}
                                 </section>
                                 <p class="as-of">
                                     "Updated " <Time at=overview.as_of /> " · database " <span data-test="database">{overview.database}</span>
@@ -125,12 +138,24 @@ fn DayAheadAlerts(alerts: Vec<crate::models::day_ahead::DayAheadAlert>) -> impl 
     })
 }
 
+/// A card's sites: how many are online, then every site when there are few,
+/// else only the offline ones; `href` is the page listing them all.
 #[component]
-fn SiteStates(sites: Vec<SiteSummary>) -> impl IntoView {
-    if sites.is_empty() {
+fn SiteStates(group: SiteGroup, href: Option<String>) -> impl IntoView {
+    let offline_only = group.offline_only();
+    let SiteGroup { counts, sites } = group;
+    if counts.total == 0 {
         return view! { <p class="empty">"No sites yet."</p> }.into_any();
     }
+    let offline = counts.total - counts.online;
+    let hidden = offline.saturating_sub(sites.len() as u64);
+    let summary = format!("{} of {} online", counts.online, counts.total);
+    let more = (offline_only && hidden > 0).then(|| format!("and {hidden} more offline"));
+    let all = href
+        .filter(|_| offline_only)
+        .map(|href| view! { <a href=href>{format!("All {} sites", counts.total)}</a> });
     view! {
+        <p class="muted" data-test="site-counts">{summary}</p>
         <ul class="site-states">
             {sites
                 .into_iter()
@@ -145,6 +170,8 @@ fn SiteStates(sites: Vec<SiteSummary>) -> impl IntoView {
                 })
                 .collect_view()}
         </ul>
+        {more.map(|more| view! { <p class="muted">{more}</p> })}
+        {all}
     }
     .into_any()
 }

@@ -1,4 +1,6 @@
-use crate::components::{Editors, ErrorBox, action_error, duration_text};
+use crate::components::{
+    Editors, ErrorBox, FieldChecks, FieldProblem, action_error, duration_text,
+};
 use crate::functions::programs::{SaveProgram, StoreDayPrices, list_programs};
 use crate::functions::sites::list_sites;
 use crate::models::Role;
@@ -137,34 +139,114 @@ fn ProgramEditor(
             publish_time: da_time.get(),
         },
     };
-    // After the first attempt, what is wrong is re-checked as the user types.
-    let tried = RwSignal::new(false);
-    let problem = move || tried.get().then(|| form().validated().err()).flatten();
+    let checks = FieldChecks::new(move || form().problems());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        tried.set(true);
-        if let Ok(form) = form().validated() {
+        if checks.attempt()
+            && let Ok(form) = form().validated()
+        {
             save.dispatch(SaveProgram { id, form });
         }
     };
     view! {
         <form class="editor" on:submit=submit>
             <h2>{if id.is_some() { "Edit program" } else { "New program" }}</h2>
-            <label>"Name" <input type="text" bind:value=name required /></label>
-            <label>"Market context URI" <input type="text" bind:value=market_context required placeholder="http://utility.example/dr/peak" /></label>
-            <label>"Near window (minutes before start)" <input type="number" min="0" bind:value=near /></label>
+            <label>
+                "Name"
+                <input
+                    type="text" bind:value=name required
+                    on:blur=move |_| checks.leave("name")
+                    aria-invalid=move || checks.invalid("name")
+                    aria-describedby="program-name-problem"
+                />
+                <FieldProblem checks field="name" id="program-name-problem" />
+            </label>
+            <label>
+                "Market context URI"
+                <input
+                    type="text" bind:value=market_context required placeholder="http://utility.example/dr/peak"
+                    on:blur=move |_| checks.leave("market_context")
+                    aria-invalid=move || checks.invalid("market_context")
+                    aria-describedby="market-context-problem"
+                />
+                <FieldProblem checks field="market_context" id="market-context-problem" />
+            </label>
+            <label>
+                "Near window (minutes before start)"
+                <input
+                    type="number" min="0" bind:value=near
+                    on:blur=move |_| checks.leave("near_window_mins")
+                    aria-invalid=move || checks.invalid("near_window_mins")
+                    aria-describedby="near-window-problem"
+                />
+                <FieldProblem checks field="near_window_mins" id="near-window-problem" />
+            </label>
             <fieldset class="grid4">
                 <legend>"Report requests made of each VEN (seconds; 900 = 15 min)"</legend>
-                <label>"Usage granularity" <input type="number" min="1" bind:value=ug /></label>
-                <label>"Usage report-back" <input type="number" min="1" bind:value=ub /></label>
-                <label>"Status granularity" <input type="number" min="1" bind:value=sg /></label>
-                <label>"Status report-back" <input type="number" min="1" bind:value=sb /></label>
+                <label>
+                "Usage granularity"
+                <input
+                    type="number" min="1" bind:value=ug
+                    on:blur=move |_| checks.leave("usage_granularity_secs")
+                    aria-invalid=move || checks.invalid("usage_granularity_secs")
+                    aria-describedby="ug-problem"
+                />
+                <FieldProblem checks field="usage_granularity_secs" id="ug-problem" />
+            </label>
+                <label>
+                "Usage report-back"
+                <input
+                    type="number" min="1" bind:value=ub
+                    on:blur=move |_| checks.leave("usage_report_back_secs")
+                    aria-invalid=move || checks.invalid("usage_report_back_secs")
+                    aria-describedby="ub-problem"
+                />
+                <FieldProblem checks field="usage_report_back_secs" id="ub-problem" />
+            </label>
+                <label>
+                "Status granularity"
+                <input
+                    type="number" min="1" bind:value=sg
+                    on:blur=move |_| checks.leave("status_granularity_secs")
+                    aria-invalid=move || checks.invalid("status_granularity_secs")
+                    aria-describedby="sg-problem"
+                />
+                <FieldProblem checks field="status_granularity_secs" id="sg-problem" />
+            </label>
+                <label>
+                "Status report-back"
+                <input
+                    type="number" min="1" bind:value=sb
+                    on:blur=move |_| checks.leave("status_report_back_secs")
+                    aria-invalid=move || checks.invalid("status_report_back_secs")
+                    aria-describedby="sb-problem"
+                />
+                <FieldProblem checks field="status_report_back_secs" id="sb-problem" />
+            </label>
             </fieldset>
             <fieldset class="grid4">
                 <legend>"Day-ahead prices: tomorrow's hourly prices sent to the sites each day"</legend>
                 <label class="check"><input type="checkbox" bind:checked=da_enabled />"Publish daily"</label>
-                <label>"Time zone" <input type="text" bind:value=da_zone placeholder="America/New_York" /></label>
-                <label>"Publish at (local)" <input type="time" bind:value=da_time /></label>
+                <label>
+                "Time zone"
+                <input
+                    type="text" bind:value=da_zone placeholder="America/New_York"
+                    on:blur=move |_| checks.leave("time_zone")
+                    aria-invalid=move || checks.invalid("time_zone")
+                    aria-describedby="tz-problem"
+                />
+                <FieldProblem checks field="time_zone" id="tz-problem" />
+            </label>
+                <label>
+                "Publish at (local)"
+                <input
+                    type="time" bind:value=da_time
+                    on:blur=move |_| checks.leave("publish_time")
+                    aria-invalid=move || checks.invalid("publish_time")
+                    aria-describedby="publish-time-problem"
+                />
+                <FieldProblem checks field="publish_time" id="publish-time-problem" />
+            </label>
             </fieldset>
             <fieldset>
                 <legend>"Sites"</legend>
@@ -186,7 +268,7 @@ fn ProgramEditor(
                     })}
                 </Suspense>
             </fieldset>
-            <p class="error" role="alert">{move || problem().or_else(error)}</p>
+            <p class="error" role="alert">{error}</p>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save program"</button>
                 <button type="button" class="secondary" on:click=move |_| on_done(false)>"Cancel"</button>

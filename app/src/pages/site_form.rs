@@ -1,4 +1,4 @@
-use crate::components::{ErrorBox, action_error};
+use crate::components::{ErrorBox, FieldChecks, FieldProblem, action_error};
 use crate::functions::customers::list_customers;
 use crate::functions::programs::list_programs;
 use crate::functions::sites::{SaveSite, get_site};
@@ -96,9 +96,7 @@ fn SiteEditor(
         fingerprint: fingerprint.get(),
         program_ids: chosen.get(),
     };
-    // After the first attempt, what is wrong is re-checked as the user types.
-    let tried = RwSignal::new(false);
-    let problem = move || tried.get().then(|| form().validated().err()).flatten();
+    let checks = FieldChecks::new(move || form().problems());
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(saved)) = save.value().get() {
@@ -107,8 +105,9 @@ fn SiteEditor(
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        tried.set(true);
-        if let Ok(form) = form().validated() {
+        if checks.attempt()
+            && let Ok(form) = form().validated()
+        {
             save.dispatch(SaveSite { id, form });
         }
     };
@@ -117,18 +116,45 @@ fn SiteEditor(
         <form class="editor" on:submit=submit>
             <label>
                 "Customer"
-                <select bind:value=customer_id required>
+                <select
+                    bind:value=customer_id
+                    required
+                    on:blur=move |_| checks.leave("customer_id")
+                    aria-invalid=move || checks.invalid("customer_id")
+                    aria-describedby="site-customer-problem"
+                >
                     <option value="0">"— choose —"</option>
                     {customers
                         .into_iter()
                         .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
                         .collect_view()}
                 </select>
+                <FieldProblem checks field="customer_id" id="site-customer-problem" />
             </label>
-            <label>"Site name" <input type="text" bind:value=name required /></label>
+            <label>
+                "Site name"
+                <input
+                    type="text"
+                    bind:value=name
+                    required
+                    on:blur=move |_| checks.leave("name")
+                    aria-invalid=move || checks.invalid("name")
+                    aria-describedby="site-name-problem"
+                />
+                <FieldProblem checks field="name" id="site-name-problem" />
+            </label>
             <label>
                 "VEN name"
-                <input type="text" bind:value=ven_name required readonly=id.is_some() aria-describedby="ven-name-help" />
+                <input
+                    type="text"
+                    bind:value=ven_name
+                    required
+                    readonly=id.is_some()
+                    on:blur=move |_| checks.leave("ven_name")
+                    aria-invalid=move || checks.invalid("ven_name")
+                    aria-describedby="ven-name-help ven-name-problem"
+                />
+                <FieldProblem checks field="ven_name" id="ven-name-problem" />
                 <small id="ven-name-help">
                     {if id.is_some() { "Permanent: the VEN registers with this name." } else { "Permanent once saved; the VEN registers with this name." }}
                 </small>
@@ -165,10 +191,18 @@ fn SiteEditor(
             <label>"Contact" <input type="text" bind:value=contact /></label>
             <label>
                 "Certificate fingerprint"
-                <input type="text" bind:value=fingerprint placeholder="C7:8F:B8:73:70:AA:8F:EE:56:37" aria-describedby="fp-help" />
+                <input
+                    type="text"
+                    bind:value=fingerprint
+                    placeholder="C7:8F:B8:73:70:AA:8F:EE:56:37"
+                    on:blur=move |_| checks.leave("fingerprint")
+                    aria-invalid=move || checks.invalid("fingerprint")
+                    aria-describedby="fp-help fp-problem"
+                />
+                <FieldProblem checks field="fingerprint" id="fp-problem" />
                 <small id="fp-help">"The last 10 bytes of the SHA-256 of the VEN's client certificate. Leave empty to bind later."</small>
             </label>
-            <p class="error" role="alert">{move || problem().or_else(error)}</p>
+            <p class="error" role="alert">{error}</p>
             <div class="actions">
                 <button type="submit" disabled=move || save.pending().get()>"Save site"</button>
             </div>

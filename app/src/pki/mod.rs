@@ -154,19 +154,21 @@ pub async fn revoke(
     Ok(Some(view(model, site.as_ref())))
 }
 
-/// Every issued certificate, newest first, and the CA.
+/// The CA, and page `page` (from 0) of the issued certificates, newest first.
 pub async fn list(
     db: &DatabaseConnection,
     ven_ca: Option<&VenCa>,
+    page: u64,
+    per_page: u64,
 ) -> Result<CertificateList, DbErr> {
-    let certificates = certificates::list(db)
-        .await?
-        .into_iter()
-        .map(|(model, site)| view(model, site.as_ref()))
-        .collect();
+    let (certificates, total) = certificates::page(db, page, per_page).await?;
     Ok(CertificateList {
         ca: ven_ca.and_then(|ca| ca.summary().ok()),
-        certificates,
+        certificates: certificates
+            .into_iter()
+            .map(|(model, site)| view(model, site.as_ref()))
+            .collect(),
+        total,
     })
 }
 

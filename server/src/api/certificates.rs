@@ -3,6 +3,7 @@
 
 use super::auth::Client;
 use super::id::Id;
+use super::paging::Paging;
 use super::problem::Problem;
 use crate::state::AppState;
 use app::models::Role;
@@ -10,19 +11,26 @@ use app::models::certificate::{Certificate, CertificateList, IssuedCertificate, 
 use app::pki;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-/// The VEN CA and every issued certificate, newest first (admin).
-#[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates",
-    responses((status = 200, description = "The CA and the certificates", body = CertificateList)))]
+/// The VEN CA and a page of the issued certificates, newest first, with
+/// how many there are in all (admin).
+#[utoipa::path(get, path = "/api/v1/certificates", tag = "certificates", params(Paging),
+    responses((status = 200, description = "The CA and a page of the certificates", body = CertificateList)))]
 pub async fn list(
     client: Client,
     State(state): State<AppState>,
+    paging: Result<Query<Paging>, QueryRejection>,
 ) -> Result<Json<CertificateList>, Problem> {
     client.require(Role::Admin)?;
-    Ok(Json(pki::list(&state.db, Some(&state.ven_ca)).await?))
+    let Query(paging) = paging?;
+    let (page, per_page) = paging.checked()?;
+    Ok(Json(
+        pki::list(&state.db, Some(&state.ven_ca), page, per_page).await?,
+    ))
 }
 
 /// Body of an issue request.
