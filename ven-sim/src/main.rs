@@ -145,6 +145,7 @@ async fn main() -> Result<()> {
         connections: args.connections,
         no_keep_alive: args.no_keep_alive,
         progress: true,
+        push: None,
     };
     let (stopping, stop) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {

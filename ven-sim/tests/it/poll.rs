@@ -69,6 +69,7 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         connections: 0,
         no_keep_alive: false,
         progress: false,
+        push: None,
     };
     let summary = ven_sim::run(settings, identities, never_stop())
         .await
@@ -143,6 +144,7 @@ async fn token_url_vens_share_connections_and_are_known_by_their_tokens() {
         connections: 4,
         no_keep_alive: false,
         progress: false,
+        push: None,
     };
     let summary = ven_sim::run(settings.clone(), identities.clone(), never_stop())
         .await
