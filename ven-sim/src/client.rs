@@ -22,7 +22,7 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
 /// The path every OpenADR 2.0b Simple HTTP service lives under.
-const SERVICE_PATH: &str = "/OpenADR2/Simple/2.0b";
+pub(crate) const SERVICE_PATH: &str = "/OpenADR2/Simple/2.0b";
 
 /// Where the VTN is.
 #[derive(Debug, Clone)]

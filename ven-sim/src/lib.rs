@@ -3,17 +3,19 @@
 
 pub mod client;
 pub mod provision;
+pub mod push;
 pub mod stats;
 pub mod ven;
 
 use anyhow::bail;
 use client::{Connection, Link, Pool, Target};
 use provision::{Credential, Identity};
+use push::{Endpoint, Listener, Pushed};
 use stats::Stats;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 use ven::{Policy, Ven};
 
 /// How the simulation runs.
@@ -38,7 +40,20 @@ pub struct Settings {
     pub no_keep_alive: bool,
     /// Print a progress line to stderr every few seconds.
     pub progress: bool,
+    /// Push mode: the VENs register with httpPullModel=false and the
+    /// address of a listener on this endpoint, answer what the VTN pushes,
+    /// and do not poll. They wake every `poll_interval` ([`PUSH_WAKE`] when
+    /// zero) and send telemetry every `policy.update_every` wake-ups.
+    pub push: Option<Endpoint>,
 }
+
+/// How often push VENs wake when `poll_interval` is zero: a closed loop only
+/// makes sense for polling.
+pub const PUSH_WAKE: Duration = Duration::from_secs(1);
+
+/// Messages pushed to one VEN that may wait for it; the VTN pushes to a VEN
+/// one message at a time.
+const INBOX: usize = 8;
 
 /// The outcome of a run.
 #[derive(Debug, Default)]
@@ -80,29 +95,46 @@ pub async fn run(
             Some(Arc::new(Pool::new(&settings.target, size)?))
         }
     };
+    let (listener, mut inboxes) = match &settings.push {
+        Some(endpoint) => {
+            if identities.iter().any(|i| i.ven_id.is_some()) {
+                bail!("push VENs register to give the VTN their address: no --fleet");
+            }
+            let (senders, inboxes): (Vec<_>, Vec<_>) =
+                identities.iter().map(|_| mpsc::channel(INBOX)).unzip();
+            let listener = Listener::start(endpoint, senders).await?;
+            (Some(listener), inboxes.into_iter().map(Some).collect())
+        }
+        None => (None, identities.iter().map(|_| None).collect::<Vec<_>>()),
+    };
     let limit = Arc::new(Semaphore::new(settings.concurrency.max(1)));
     let started = Instant::now();
     let mut registering = tokio::task::JoinSet::new();
-    for identity in identities {
+    for (n, identity) in identities.into_iter().enumerate() {
         let (limit, settings, pool) = (limit.clone(), settings.clone(), pool.clone());
+        let address = listener.as_ref().map(|l| l.transport_address(n));
+        let inbox = inboxes[n].take();
         registering.spawn(async move {
             let link = link(&settings.target, pool, &identity.credential)?;
             let mut ven = Ven::new(identity.ven_name, link, settings.policy, identity.ven_id);
+            if let Some(address) = address {
+                ven = ven.pushed_at(address);
+            }
             if !ven.registered() {
                 let _permit = limit.acquire_owned().await;
                 // A refusal is counted in the VEN's statistics.
                 let _ = ven.register().await;
             }
-            anyhow::Ok(ven)
+            anyhow::Ok((ven, inbox))
         });
     }
     let mut vens = Vec::new();
     let mut summary = Summary::default();
     while let Some(joined) = registering.join_next().await {
-        let ven = joined??;
+        let (ven, inbox) = joined??;
         if ven.registered() {
             summary.registered += 1;
-            vens.push(ven);
+            vens.push((ven, inbox));
         } else {
             summary.stats.merge(ven.stats);
         }
@@ -116,25 +148,34 @@ pub async fn run(
     let progress = settings.progress.then(|| {
         let (steps, failures) = (steps.clone(), failures.clone());
         let (vens, total) = (vens.len(), settings.duration.as_secs_f64());
+        let steps_are = if settings.push.is_some() {
+            "wake-ups"
+        } else {
+            "polls"
+        };
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_secs(5)).await;
                 let elapsed = polling.elapsed().as_secs_f64();
                 let done = steps.load(Ordering::Relaxed);
                 eprintln!(
-                    "  {elapsed:>6.0} s of {total:.0} s  {vens} VENs  {done} polls ({:.0}/s)  {} failed",
+                    "  {elapsed:>6.0} s of {total:.0} s  {vens} VENs  {done} {steps_are} ({:.0}/s)  {} failed",
                     done as f64 / elapsed.max(1e-9),
                     failures.load(Ordering::Relaxed)
                 );
             }
         })
     });
+    let interval = match settings.push {
+        Some(_) if settings.poll_interval.is_zero() => PUSH_WAKE,
+        _ => settings.poll_interval,
+    };
     let mut running = tokio::task::JoinSet::new();
-    for ven in vens {
+    for (ven, inbox) in vens {
         let (stop, settings) = (stop.clone(), settings.clone());
         let (steps, failures) = (steps.clone(), failures.clone());
         running.spawn(async move {
-            let mut ven = ven;
+            let (mut ven, mut inbox) = (ven, inbox);
             let flag = stop.clone();
             let stopped = async move {
                 let mut stop = stop;
@@ -144,9 +185,7 @@ pub async fn run(
                 }
             };
             tokio::pin!(stopped);
-            let schedule = Schedule {
-                interval: settings.poll_interval,
-            };
+            let schedule = Schedule { interval };
             let mut next = schedule.first();
             loop {
                 if let Some(at) = next {
@@ -155,6 +194,10 @@ pub async fn run(
                     }
                     tokio::select! {
                         () = tokio::time::sleep_until(at) => {}
+                        Some(pushed) = receive(&mut inbox) => {
+                            answer(&mut ven, pushed).await;
+                            continue;
+                        }
                         () = &mut stopped => break,
                     }
                 } else if tokio::time::Instant::now() >= deadline || *flag.borrow() {
@@ -182,6 +225,9 @@ pub async fn run(
         summary.stats.merge(ven.stats);
     }
     summary.polling = polling.elapsed();
+    if let Some(listener) = listener {
+        summary.stats.push_errors = listener.stop();
+    }
     if let Some(progress) = progress {
         progress.abort();
     }
@@ -189,6 +235,26 @@ pub async fn run(
         summary.handshakes += pool.handshakes().await;
     }
     Ok(summary)
+}
+
+/// The next pushed message; never, for a polling VEN.
+async fn receive(inbox: &mut Option<mpsc::Receiver<Pushed>>) -> Option<Pushed> {
+    match inbox {
+        Some(inbox) => inbox.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Lets the VEN answer a pushed message, and register again when asked to
+/// (after answering: 2.0b acknowledges the request first).
+async fn answer(ven: &mut Ven, pushed: Pushed) {
+    let (answer, reregister) = ven.answer_push(pushed.message);
+    // The listener stopped waiting: it counted the push as unanswered.
+    let _ = pushed.answer.send(answer);
+    if reregister {
+        // A refusal is counted in the VEN's statistics.
+        let _ = ven.register().await;
+    }
 }
 
 /// A VEN's way to the VTN for its credential.

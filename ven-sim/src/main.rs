@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use std::net::ToSocketAddrs;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,8 @@ use ven_sim::{Settings, provision};
 
 /// Simulates OpenADR 2.0b VENs against a VTN: over mTLS with a certificate
 /// each (the default), over TLS with a URL token each (`--token-url`,
-/// `--fleet`), or over plain HTTP (`--plain`).
+/// `--fleet`), or over plain HTTP (`--plain`); polling, or answering what the
+/// VTN pushes (`--push`).
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
@@ -34,16 +35,18 @@ struct Args {
     /// Enrol the sites in this program (by ID).
     #[arg(long)]
     program: Option<i32>,
-    /// How long to poll after registering (e.g. 30s, 5m).
+    /// How long to poll (or answer pushes) after registering (e.g. 30s, 5m).
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     duration: Duration,
-    /// Wait between polls; 0s polls in a closed loop (load test).
+    /// Wait between polls; 0s polls in a closed loop (load test). With
+    /// `--push`, the wait between wake-ups (1s when 0s).
     #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
     poll_interval: Duration,
     /// Share of events each VEN opts out of (0–1).
     #[arg(long, default_value_t = 0.1)]
     opt_out: f64,
-    /// Send telemetry every this many polls (0: never).
+    /// Send telemetry every this many polls, or wake-ups with `--push` (0:
+    /// never).
     #[arg(long, default_value_t = 5)]
     update_every: u64,
     /// At most this many registrations at once.
@@ -75,6 +78,18 @@ struct Args {
     /// (a report-ingest load).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
     report_intervals: u16,
+    /// Push mode: one HTTPS listener (`--listen`) for all VENs, which register
+    /// with httpPullModel=false and the transport address
+    /// https://<listen>/ven/<n>/OpenADR2/Simple/2.0b, answer what the VTN
+    /// pushes there, and do not poll. The listener's certificate is issued by
+    /// the VEN CA in `--pki` (the CA the VTN trusts for push endpoints by
+    /// default) and it accepts the VTN's client certificate from the server CA.
+    #[arg(long, conflicts_with_all = ["plain", "fleet"])]
+    push: bool,
+    /// Where the push listener listens (port 0: any free port); the VTN
+    /// connects to this address, so it must be one it can reach.
+    #[arg(long, default_value = "127.0.0.1:0", requires = "push")]
+    listen: SocketAddr,
 }
 
 #[tokio::main]
@@ -145,6 +160,11 @@ async fn main() -> Result<()> {
         connections: args.connections,
         no_keep_alive: args.no_keep_alive,
         progress: true,
+        push: if args.push {
+            Some(ven_sim::push::Endpoint::from_pki(&args.pki, args.listen)?)
+        } else {
+            None
+        },
     };
     let (stopping, stop) = tokio::sync::watch::channel(false);
     tokio::spawn(async move {
@@ -153,7 +173,11 @@ async fn main() -> Result<()> {
             let _ = stopping.send(true);
         }
     });
-    eprintln!("registering and polling for {:?}…", args.duration);
+    if args.push {
+        eprintln!("registering, and answering pushes for {:?}…", args.duration);
+    } else {
+        eprintln!("registering and polling for {:?}…", args.duration);
+    }
     let summary = ven_sim::run(settings, identities, stop).await?;
     print(&summary);
     Ok(())
@@ -193,6 +217,12 @@ fn print(summary: &ven_sim::Summary) {
             line.errors
         );
     }
+    if !summary.stats.pushed.is_empty() || !summary.stats.push_errors.is_empty() {
+        println!(
+            "pushed: {:?}  unanswered: {:?}",
+            summary.stats.pushed, summary.stats.push_errors
+        );
+    }
     let json: Vec<serde_json::Value> = lines
         .iter()
         .map(|l| {
@@ -210,6 +240,8 @@ fn print(summary: &ven_sim::Summary) {
             "errors": summary.stats.errors(),
             "readings": summary.stats.readings,
             "messages": json,
+            "pushed": summary.stats.pushed,
+            "push_errors": summary.stats.push_errors,
         })
     );
 }

@@ -22,6 +22,10 @@ pub struct Stats {
     /// Telemetry readings the VTN acknowledged (it answers once they are
     /// committed).
     pub readings: u64,
+    /// Messages the VTN pushed, by type (push mode).
+    pub pushed: BTreeMap<&'static str, u64>,
+    /// Pushes that got no answer from a simulated VEN, by reason (push mode).
+    pub push_errors: BTreeMap<&'static str, u64>,
 }
 
 impl Stats {
@@ -48,11 +52,24 @@ impl Stats {
             series.failures += s.failures;
         }
         self.readings += other.readings;
+        for (message, n) in other.pushed {
+            *self.pushed.entry(message).or_default() += n;
+        }
+        for (reason, n) in other.push_errors {
+            *self.push_errors.entry(reason).or_default() += n;
+        }
     }
 
-    /// Answers that were not 200, plus transport failures.
+    /// Counts a message the VTN pushed.
+    pub fn record_pushed(&mut self, message: &'static str) {
+        *self.pushed.entry(message).or_default() += 1;
+    }
+
+    /// Answers that were not 200, transport failures, and pushes left
+    /// unanswered.
     pub fn errors(&self) -> u64 {
-        self.series
+        let exchanges: u64 = self
+            .series
             .values()
             .map(|s| {
                 s.failures
@@ -62,7 +79,8 @@ impl Stats {
                         .map(|(_, n)| n)
                         .sum::<u64>()
             })
-            .sum()
+            .sum();
+        exchanges + self.push_errors.values().sum::<u64>()
     }
 
     /// Exchanges of one message type.
@@ -150,5 +168,19 @@ mod tests {
         assert_eq!((line.count, line.p50, line.max), (102, 50, 100));
         assert_eq!(line.errors.get("452"), Some(&1));
         assert_eq!(stats.errors(), 2);
+    }
+
+    #[test]
+    fn pushed_messages_and_push_errors_merge_and_count_as_errors() {
+        let mut one = Stats::default();
+        one.record_pushed("oadrDistributeEvent");
+        let mut two = Stats::default();
+        two.record_pushed("oadrDistributeEvent");
+        two.record_pushed("oadrCreateReport");
+        two.push_errors.insert("unreadable", 1);
+        one.merge(two);
+        assert_eq!(one.pushed.get("oadrDistributeEvent"), Some(&2));
+        assert_eq!(one.pushed.get("oadrCreateReport"), Some(&1));
+        assert_eq!(one.errors(), 1);
     }
 }

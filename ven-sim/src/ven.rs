@@ -1,6 +1,6 @@
-//! One simulated VEN: registers, registers its reports, polls, answers events
-//! by policy and sends telemetry whose measured power drops while an event is
-//! active.
+//! One simulated VEN: registers, registers its reports, polls (or is pushed
+//! to), answers events by policy and sends telemetry whose measured power
+//! drops while an event is active.
 
 use crate::client::Link;
 use crate::stats::Stats;
@@ -8,7 +8,9 @@ use anyhow::{Result, anyhow};
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use openadr::event::{CreatedEvent, EventResponse, ResponseRequired};
 use openadr::poll::Poll;
-use openadr::register::{CreatePartyRegistration, QueryRegistration};
+use openadr::register::{
+    CanceledPartyRegistration, CreatePartyRegistration, QueryRegistration, Response,
+};
 use openadr::report::{
     CanceledReport, CreatedReport, PayloadValue, RegisterReport, RegisteredReport, Report,
     ReportDescription, ReportInterval, ReportPayload, SamplingRate, UpdateReport,
@@ -57,7 +59,10 @@ pub struct Ven {
     pub stats: Stats,
     events: HashMap<String, Active>,
     usage_request: Option<(String, Vec<String>)>,
+    /// Steps taken: polls, or wake-ups of a push VEN.
     polls: u64,
+    /// Where the VTN pushes to; `None` for a polling VEN.
+    transport_address: Option<String>,
     /// The start of the first interval of history not yet reported.
     history: Option<DateTime<Utc>>,
 }
@@ -75,8 +80,16 @@ impl Ven {
             events: HashMap::new(),
             usage_request: None,
             polls: 0,
+            transport_address: None,
             history: (policy.report_intervals > 1).then(|| Utc::now() - HISTORY),
         }
+    }
+
+    /// Makes it a push VEN: it registers with httpPullModel=false and this
+    /// transport address, and no longer polls.
+    pub fn pushed_at(mut self, transport_address: String) -> Self {
+        self.transport_address = Some(transport_address);
+        self
     }
 
     /// Whether the VEN has a venID (registered now or beforehand).
@@ -121,11 +134,11 @@ impl Ven {
             ven_id: None,
             profile_name: "2.0b".into(),
             transport_name: "simpleHttp".into(),
-            transport_address: None,
+            transport_address: self.transport_address.clone(),
             report_only: false,
             xml_signature: false,
             ven_name: Some(self.name.clone()),
-            http_pull_model: Some(true),
+            http_pull_model: Some(self.transport_address.is_none()),
         };
         let Message::CreatedPartyRegistration(created) =
             self.send("EiRegisterParty", create.into()).await?
@@ -147,13 +160,16 @@ impl Ven {
         };
         if let Message::RegisteredReport(registered) =
             self.send("EiReport", register.into()).await?
+            && let Some(created) = self.accept_requests(registered)
         {
-            self.accept_requests(registered).await?;
+            self.send("EiReport", created.into()).await?;
         }
         Ok(())
     }
 
-    async fn accept_requests(&mut self, registered: RegisteredReport) -> Result<()> {
+    /// Takes up the VTN's report requests; the oadrCreatedReport to answer
+    /// with, if there were any.
+    fn accept_requests(&mut self, registered: RegisteredReport) -> Option<CreatedReport> {
         for request in &registered.requests {
             if request.specifier.report_specifier_id.as_str() == "usage" {
                 let rids = request
@@ -165,42 +181,67 @@ impl Ven {
                 self.usage_request = Some((request.report_request_id.to_string(), rids));
             }
         }
-        if !registered.requests.is_empty() {
-            let created = CreatedReport {
-                response: EiResponse::ok(registered.response.request_id.clone()),
-                pending: registered
-                    .requests
-                    .iter()
-                    .map(|r| r.report_request_id.clone())
-                    .collect(),
-                ven_id: Some(self.ven_id.as_str().into()),
-            };
-            self.send("EiReport", created.into()).await?;
-        }
-        Ok(())
+        (!registered.requests.is_empty()).then(|| CreatedReport {
+            response: EiResponse::ok(registered.response.request_id.clone()),
+            pending: registered
+                .requests
+                .iter()
+                .map(|r| r.report_request_id.clone())
+                .collect(),
+            ven_id: Some(self.ven_id.as_str().into()),
+        })
     }
 
-    /// One poll and whatever follows from its answer; telemetry every
-    /// `update_every` polls.
+    /// One poll and whatever follows from its answer (a push VEN does not
+    /// poll); telemetry every `update_every` steps.
     pub async fn step(&mut self) -> Result<()> {
         self.polls += 1;
-        let answer = self
-            .send(
-                "OadrPoll",
-                Poll {
-                    ven_id: self.ven_id.as_str().into(),
+        if self.transport_address.is_none() {
+            let answer = self
+                .send(
+                    "OadrPoll",
+                    Poll {
+                        ven_id: self.ven_id.as_str().into(),
+                    }
+                    .into(),
+                )
+                .await?;
+            match self.react(answer) {
+                Reaction::Answer(service, answer) => {
+                    self.send(service, answer).await?;
                 }
-                .into(),
-            )
-            .await?;
-        self.handle(answer).await?;
+                Reaction::Reregister => self.register().await?,
+                Reaction::Nothing => {}
+            }
+        }
         if self.policy.update_every > 0 && self.polls.is_multiple_of(self.policy.update_every) {
             self.send_telemetry().await?;
         }
         Ok(())
     }
 
-    async fn handle(&mut self, message: Message) -> Result<()> {
+    /// Answers a message the VTN pushed, with what a polling VEN would post
+    /// back, or else a plain oadrResponse (the HTTP answer needs a body). A
+    /// request to register again is acknowledged first, then done.
+    pub fn answer_push(&mut self, message: Message) -> (Message, bool) {
+        self.stats.record_pushed(message.name());
+        let ven_id = Some(self.ven_id.as_str().into());
+        let acknowledgement = || -> Message {
+            Response {
+                response: EiResponse::ok(Default::default()),
+                ven_id,
+            }
+            .into()
+        };
+        match self.react(message) {
+            Reaction::Answer(_, answer) => (answer, false),
+            Reaction::Reregister => (acknowledgement(), true),
+            Reaction::Nothing => (acknowledgement(), false),
+        }
+    }
+
+    /// Takes in a message from the VTN and decides the answer by policy.
+    fn react(&mut self, message: Message) -> Reaction {
         let ven_id = self.ven_id.clone();
         match message {
             Message::DistributeEvent(distribution) => {
@@ -245,14 +286,15 @@ impl Ven {
                         });
                     }
                 }
-                if !responses.is_empty() {
-                    let created = CreatedEvent {
-                        response: EiResponse::ok(distribution.request_id.clone()),
-                        event_responses: responses,
-                        ven_id: ven_id.as_str().into(),
-                    };
-                    self.send("EiEvent", created.into()).await?;
+                if responses.is_empty() {
+                    return Reaction::Nothing;
                 }
+                let created = CreatedEvent {
+                    response: EiResponse::ok(distribution.request_id.clone()),
+                    event_responses: responses,
+                    ven_id: ven_id.as_str().into(),
+                };
+                Reaction::Answer("EiEvent", created.into())
             }
             Message::RegisterReport(offer) => {
                 let registered = RegisteredReport {
@@ -260,7 +302,7 @@ impl Ven {
                     requests: Vec::new(),
                     ven_id: Some(ven_id.as_str().into()),
                 };
-                self.send("EiReport", registered.into()).await?;
+                Reaction::Answer("EiReport", registered.into())
             }
             Message::CreateReport(create) => {
                 let registered = RegisteredReport {
@@ -268,7 +310,10 @@ impl Ven {
                     requests: create.requests,
                     ven_id: None,
                 };
-                self.accept_requests(registered).await?;
+                match self.accept_requests(registered) {
+                    Some(created) => Reaction::Answer("EiReport", created.into()),
+                    None => Reaction::Nothing,
+                }
             }
             Message::CancelReport(cancel) => {
                 if self.usage_request.as_ref().is_some_and(|(id, _)| {
@@ -281,12 +326,19 @@ impl Ven {
                     pending: Vec::new(),
                     ven_id: None,
                 };
-                self.send("EiReport", canceled.into()).await?;
+                Reaction::Answer("EiReport", canceled.into())
             }
-            Message::RequestReregistration(_) => self.register().await?,
-            _ => {}
+            Message::CancelPartyRegistration(cancel) => {
+                let canceled = CanceledPartyRegistration {
+                    response: EiResponse::ok(cancel.request_id),
+                    registration_id: Some(cancel.registration_id),
+                    ven_id: Some(ven_id.as_str().into()),
+                };
+                Reaction::Answer("EiRegisterParty", canceled.into())
+            }
+            Message::RequestReregistration(_) => Reaction::Reregister,
+            _ => Reaction::Nothing,
         }
-        Ok(())
     }
 
     /// The baseline and measured power at `at`: the baseline with a daily
@@ -391,6 +443,20 @@ impl Ven {
     pub fn reconnect(&mut self) {
         self.link.close();
     }
+}
+
+/// What a VEN does about a message from the VTN.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one short-lived value per message, moved once: boxing would only add an allocation"
+)]
+enum Reaction {
+    /// Answer with this message, posted to this service when polling.
+    Answer(&'static str, Message),
+    /// Register again.
+    Reregister,
+    /// Nothing to answer.
+    Nothing,
 }
 
 fn description(rid: &str, report_type: ReportType, item: Option<ItemBase>) -> ReportDescription {

@@ -1,13 +1,11 @@
-//! ven-sim against the real server in-process: 200 VENs with certificates
-//! for 10 seconds in a closed loop (`make test` runs this smoke), and VENs
-//! with URL tokens sharing a few connections; each time the VTN stored what
-//! they sent.
+//! Polling VENs: 200 with certificates for 10 seconds in a closed loop
+//! (`make test` runs this smoke), and VENs with URL tokens sharing a few
+//! connections; each time the VTN stored what they sent.
 
+use crate::common::{never_stop, program, start_vtn};
 use app::models::event::NewEvent;
 use chrono::{TimeDelta, Utc};
-use clap::Parser;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use ven_sim::client::Target;
@@ -15,44 +13,10 @@ use ven_sim::provision::{Credential, Identity};
 use ven_sim::ven::Policy;
 use ven_sim::{Settings, provision};
 
-/// The VTN on a free port with a fresh database and development PKI in `dir`.
-async fn start_vtn(dir: &Path) -> (server::Server, PathBuf) {
-    let db_url = format!("sqlite://{}?mode=rwc", dir.join("vtn.db").display());
-    let pki = dir.join("pki");
-    let cli = server::config::Cli::try_parse_from([
-        "vtn",
-        "--listen",
-        "127.0.0.1:0",
-        "--database-url",
-        &db_url,
-        "--dev-pki-dir",
-        pki.to_str().unwrap(),
-        "--admin-password",
-        "simulation-password",
-    ])
-    .unwrap();
-    (server::start(cli.config).await.unwrap(), pki)
-}
-
-/// A program whose VENs are asked for telemetry.
-async fn program(db: &sea_orm::DatabaseConnection) -> i32 {
-    let program = app::db::programs::create(db, "Shed", "http://utility.example/shed", 3600)
-        .await
-        .unwrap();
-    app::db::programs::set_report_defaults(db, program.id, (1, 1), (300, 300))
-        .await
-        .unwrap();
-    program.id
-}
-
-fn never_stop() -> tokio::sync::watch::Receiver<bool> {
-    tokio::sync::watch::channel(false).1
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let (server, pki) = start_vtn(dir.path()).await;
+    let (server, pki) = start_vtn(dir.path(), &[]).await;
     let db = server.db.clone();
     let program = program(&db).await;
     let identities = provision::provision(&db, &pki, "sim", 200, Some(program))
@@ -105,6 +69,7 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         connections: 0,
         no_keep_alive: false,
         progress: false,
+        push: None,
     };
     let summary = ven_sim::run(settings, identities, never_stop())
         .await
@@ -155,7 +120,7 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_url_vens_share_connections_and_are_known_by_their_tokens() {
     let dir = tempfile::tempdir().unwrap();
-    let (server, pki) = start_vtn(dir.path()).await;
+    let (server, pki) = start_vtn(dir.path(), &[]).await;
     let db = server.db.clone();
     let program = program(&db).await;
     let identities = provision::provision_tokens(&db, "tok", 40, Some(program))
@@ -179,6 +144,7 @@ async fn token_url_vens_share_connections_and_are_known_by_their_tokens() {
         connections: 4,
         no_keep_alive: false,
         progress: false,
+        push: None,
     };
     let summary = ven_sim::run(settings.clone(), identities.clone(), never_stop())
         .await
