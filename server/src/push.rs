@@ -13,20 +13,24 @@ use app::db::{message_log, sites};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::Request;
+use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::ServerName;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+use tokio::task::JoinSet;
 use tokio_rustls::TlsConnector;
 
 /// How long one push may take (connect, TLS, answer).
 const TIMEOUT: Duration = Duration::from_secs(15);
 /// The longest wait between retries to an unreachable VEN.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
-/// At most this many messages to one VEN per round.
+/// At most this many messages to one VEN per drain.
 const BURST: usize = 20;
+/// Sites being pushed to at once.
+const CONCURRENT: usize = 32;
 
 /// The push worker's settings.
 #[derive(Clone)]
@@ -52,62 +56,81 @@ impl Pusher {
         }
     }
 
-    /// Runs rounds until `shutdown` turns true.
+    /// Every `interval`, starts draining the outbox of each push site that
+    /// is due (not backing off, not already being drained), at most
+    /// [`CONCURRENT`] at once, so an unreachable VEN holds up only itself;
+    /// until `shutdown` turns true.
     pub async fn run(self, state: AppState, mut shutdown: watch::Receiver<bool>) {
         let mut backoff: HashMap<i32, (u32, Instant)> = HashMap::new();
-        loop {
-            if let Err(error) = self.round(&state, &mut backoff).await {
-                tracing::warn!(%error, "push round failed");
-            }
+        let mut running: JoinSet<(site::Model, Result<()>)> = JoinSet::new();
+        let mut busy: HashSet<i32> = HashSet::new();
+        let mut tick = tokio::time::interval(self.interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        while !*shutdown.borrow() {
             tokio::select! {
-                () = tokio::time::sleep(self.interval) => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
+                _ = tick.tick() => {
+                    if let Err(error) = self.start_due(&state, &backoff, &mut busy, &mut running).await {
+                        tracing::warn!(%error, "reading the push sites failed");
+                    }
+                }
+                Some(joined) = running.join_next() => match joined {
+                    Ok((site, result)) => {
+                        busy.remove(&site.id);
+                        settle(&mut backoff, &site, result);
+                    }
+                    Err(error) => tracing::error!(%error, "a push task failed"),
+                },
+                changed = shutdown.changed() => if changed.is_err() {
+                    return;
+                },
             }
         }
     }
 
-    async fn round(
+    async fn start_due(
         &self,
         state: &AppState,
-        backoff: &mut HashMap<i32, (u32, Instant)>,
+        backoff: &HashMap<i32, (u32, Instant)>,
+        busy: &mut HashSet<i32>,
+        running: &mut JoinSet<(site::Model, Result<()>)>,
     ) -> Result<()> {
+        let now = Instant::now();
         for site in sites::push_sites(&state.db).await? {
-            if backoff
-                .get(&site.id)
-                .is_some_and(|(_, next)| Instant::now() < *next)
-            {
+            if running.len() >= CONCURRENT {
+                break;
+            }
+            let waiting = backoff.get(&site.id).is_some_and(|(_, next)| now < *next);
+            if waiting || !busy.insert(site.id) {
                 continue;
             }
-            match self.drain(state, &site).await {
-                Ok(()) => {
-                    backoff.remove(&site.id);
-                }
-                Err(error) => {
-                    let failures = backoff.get(&site.id).map_or(1, |(n, _)| n + 1);
-                    let wait = Duration::from_secs(1u64 << failures.min(9)).min(MAX_BACKOFF);
-                    tracing::warn!(ven_id = %site.ven_id, %error, failures, retry_in = ?wait, "push failed; the message stays pending");
-                    backoff.insert(site.id, (failures, Instant::now() + wait));
-                }
-            }
+            let (pusher, state) = (self.clone(), state.clone());
+            running.spawn(async move {
+                let result = pusher.drain(&state, &site).await;
+                (site, result)
+            });
         }
         Ok(())
     }
 
-    /// Pushes the site's pending messages, one by one, until none is left.
+    /// Pushes the site's pending messages, one by one over one connection,
+    /// until none is left.
     async fn drain(&self, state: &AppState, site: &site::Model) -> Result<()> {
         let address = site
             .transport_address
             .as_deref()
             .ok_or_else(|| anyhow!("no transport address"))?;
+        let mut connection = None;
         for _ in 0..BURST {
             let Some(outgoing) = outbox::next(state, site).await? else {
                 return Ok(());
             };
             let xml = outgoing.message.to_xml();
-            let answer =
-                tokio::time::timeout(TIMEOUT, self.post(address, outgoing.service, xml.clone()))
-                    .await
-                    .map_err(|_| anyhow!("no answer within {TIMEOUT:?}"))??;
+            let answer = tokio::time::timeout(
+                TIMEOUT,
+                self.post(&mut connection, address, outgoing.service, xml.clone()),
+            )
+            .await
+            .map_err(|_| anyhow!("no answer within {TIMEOUT:?}"))??;
             outbox::delivered(state, site, &outgoing).await?;
             let answer_text = String::from_utf8_lossy(&answer).into_owned();
             let parsed = openadr::read(
@@ -150,8 +173,42 @@ impl Pusher {
         Ok(())
     }
 
-    /// POSTs a message to `<transport address>/<service>` and returns the answer body.
-    async fn post(&self, address: &str, service: Service, xml: String) -> Result<Bytes> {
+    /// POSTs a message to `<transport address>/<service>` over `connection`
+    /// (opened, or opened again if the VEN closed it) and returns the answer
+    /// body.
+    async fn post(
+        &self,
+        connection: &mut Option<Connection>,
+        address: &str,
+        service: Service,
+        xml: String,
+    ) -> Result<Bytes> {
+        let reusable = match connection.take() {
+            Some(mut open) => open.sender.ready().await.is_ok().then_some(open),
+            None => None,
+        };
+        let mut open = match reusable {
+            Some(open) => open,
+            None => self.connect(address).await?,
+        };
+        let request = Request::post(format!("{}/{}", open.base, service.as_str()))
+            .header("host", &open.authority)
+            .header("content-type", "application/xml")
+            .body(Full::new(Bytes::from(xml)))?;
+        let response = open.sender.send_request(request).await?;
+        if !response.status().is_success() {
+            bail!("the VEN answered HTTP {}", response.status());
+        }
+        let body = Limited::new(response.into_body(), crate::middleware::MAX_BODY)
+            .collect()
+            .await
+            .map_err(|e| anyhow!("reading the VEN's answer: {e}"))?;
+        *connection = Some(open);
+        Ok(body.to_bytes())
+    }
+
+    /// Opens an HTTP/1.1 connection over mTLS to the VEN at `address`.
+    async fn connect(&self, address: &str) -> Result<Connection> {
         let rest = address
             .strip_prefix("https://")
             .ok_or_else(|| anyhow!("transport address {address} is not https://"))?;
@@ -164,8 +221,6 @@ impl Pusher {
             ),
             _ => (authority, 443),
         };
-        let path =
-            format!("/{}/{}", base.trim_end_matches('/'), service.as_str()).replace("//", "/");
         let tcp = tokio::net::TcpStream::connect((host, port))
             .await
             .with_context(|| format!("connecting to {authority}"))?;
@@ -176,21 +231,39 @@ impl Pusher {
             .connect(name, tcp)
             .await
             .with_context(|| format!("TLS with {authority}"))?;
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
+        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(tls)).await?;
         tokio::spawn(connection);
-        let request = Request::post(path)
-            .header("host", authority)
-            .header("content-type", "application/xml")
-            .body(Full::new(Bytes::from(xml)))?;
-        let response = sender.send_request(request).await?;
-        if !response.status().is_success() {
-            bail!("the VEN answered HTTP {}", response.status());
-        }
-        let body = Limited::new(response.into_body(), crate::middleware::MAX_BODY)
-            .collect()
-            .await
-            .map_err(|e| anyhow!("reading the VEN's answer: {e}"))?;
-        Ok(body.to_bytes())
+        Ok(Connection {
+            sender,
+            authority: authority.to_owned(),
+            base: match base.trim_matches('/') {
+                "" => String::new(),
+                base => format!("/{base}"),
+            },
+        })
     }
+}
+
+/// Records how a drain ended: a failure backs the site off exponentially.
+fn settle(backoff: &mut HashMap<i32, (u32, Instant)>, site: &site::Model, result: Result<()>) {
+    match result {
+        Ok(()) => {
+            backoff.remove(&site.id);
+        }
+        Err(error) => {
+            let failures = backoff.get(&site.id).map_or(1, |(n, _)| n + 1);
+            let wait = Duration::from_secs(1u64 << failures.min(9)).min(MAX_BACKOFF);
+            tracing::warn!(ven_id = %site.ven_id, %error, failures, retry_in = ?wait, "push failed; the message stays pending");
+            backoff.insert(site.id, (failures, Instant::now() + wait));
+        }
+    }
+}
+
+/// An open connection to one VEN's push endpoint.
+struct Connection {
+    sender: SendRequest<Full<Bytes>>,
+    /// `host:port`, for the Host header.
+    authority: String,
+    /// The address's path: empty, or `/` and the path without a trailing `/`.
+    base: String,
 }

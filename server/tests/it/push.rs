@@ -223,3 +223,103 @@ async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
     }
     vtn.server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ven_that_never_answers_holds_up_only_itself() {
+    let vtn =
+        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let db = &vtn.server.db;
+    let program = programs::create(db, "Shed", "http://utility.example/shed", 3600)
+        .await
+        .unwrap();
+    // The silent VEN registers first, so a VTN that pushed to one VEN at a
+    // time would wait out its whole timeout before reaching the other.
+    let mut sites = Vec::new();
+    let mut listeners = Vec::new();
+    for name in ["silent-ven", "live-ven"] {
+        let (cert, site) = vtn.new_ven(name).await;
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut register = registration(name);
+        register.http_pull_model = Some(false);
+        register.transport_address = Some(format!("https://localhost:{port}/OpenADR2/Simple/2.0b"));
+        post(&vtn.client(Some(&cert)), "EiRegisterParty", register).await;
+        programs::add_site(db, program.id, site.id).await.unwrap();
+        sites.push(site);
+        listeners.push(listener);
+    }
+    let (live_listener, silent_listener) = (listeners.pop().unwrap(), listeners.pop().unwrap());
+    // Accepts connections and never says a word.
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((tcp, _)) = silent_listener.accept().await {
+            held.push(tcp);
+        }
+    });
+    let pki = vtn.dir.path().join("pki");
+    let ca = server::pki::CertificateAuthority::load(
+        &std::fs::read_to_string(pki.join("ven-ca.pem")).unwrap(),
+        &std::fs::read_to_string(pki.join("ven-ca.key")).unwrap(),
+    )
+    .unwrap();
+    let endpoint = ca.issue_server(&["localhost"]).unwrap();
+    let tls = ven_tls(
+        &endpoint.cert_pem,
+        &endpoint.key_pem,
+        &std::fs::read(pki.join("server-ca.pem")).unwrap(),
+    );
+    let received: Received = Arc::default();
+    serve_ven(
+        live_listener,
+        TlsAcceptor::from(Arc::new(tls)),
+        sites[1].ven_id.clone(),
+        received.clone(),
+    );
+
+    let event = events::create(
+        db,
+        &NewEvent::simple(
+            program.id,
+            sites.iter().map(|s| s.id).collect(),
+            Utc::now() + TimeDelta::hours(1),
+            3600,
+            1.0,
+        ),
+    )
+    .await
+    .unwrap();
+    let started = Instant::now();
+    // Well inside the 15 s a push to the silent VEN takes to time out.
+    let deadline = started + Duration::from_secs(8);
+    loop {
+        let live = events::delivery(db, event.id, sites[1].id)
+            .await
+            .unwrap()
+            .unwrap();
+        if live.opt_type.as_deref() == Some("optIn") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the live VEN waited behind the silent one: {live:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let silent = events::delivery(db, event.id, sites[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(silent.delivered_modification, None, "nothing answered it");
+    // The rest of its outbox (the VTN's METADATA) follows.
+    let deadline = Instant::now() + Duration::from_secs(8);
+    while !received
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|(_, name)| name == "oadrRegisterReport")
+    {
+        assert!(Instant::now() < deadline, "no oadrRegisterReport pushed");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    vtn.server.shutdown().await;
+}
