@@ -45,6 +45,12 @@ test("an admin issues a VEN certificate, the VEN connects with it, and a revoked
 
   await page.getByRole("button", { name: "Issue certificate" }).click();
   await expect(page.getByRole("alert").first()).toHaveText("choose the site whose VEN gets the certificate");
+  // Sites are found by name, not listed whole.
+  const find = page.getByLabel("Find by name");
+  await find.fill("no such site");
+  await expect(page.getByLabel("Site").locator("option")).toHaveCount(1);
+  await find.fill("DEMO");
+  await expect(page.getByLabel("Site").locator("option")).toHaveText(["Choose a site…", "Demo site"]);
   await page.getByLabel("Site").selectOption({ label: "Demo site" });
   await page.getByRole("button", { name: "Issue certificate" }).click();
   const issued = page.locator('[data-test="issued"]');

@@ -76,6 +76,12 @@ test("an operator enrols a customer's site, runs events with a real VEN and expo
     await page.getByRole("link", { name: "DR programs" }).click();
     await page.getByRole("button", { name: "Add Program" }).click();
     await page.getByLabel("Name").fill("Peak Saver");
+    // Sites are found by part of their name.
+    await page.getByLabel("Find sites").fill("nothing like it");
+    await expect(page.getByText("No sites found.")).toBeVisible();
+    await page.getByLabel("Find sites").fill("demo");
+    await expect(page.getByRole("checkbox", { name: "Demo site" })).not.toBeChecked();
+    await page.getByLabel("Find sites").fill("");
     const marketContext = page.getByLabel("Market context URI");
     await marketContext.fill("not a uri");
     await marketContext.blur();

@@ -8,6 +8,7 @@ use crate::models::site::{
     SiteGroup, SiteSummary,
 };
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -146,6 +147,42 @@ pub async fn group(
         counts,
         sites: sites.iter().map(|m| summary(m, online_since)).collect(),
     })
+}
+
+/// Up to `limit` sites, by name, whose name or VEN name contains `text`
+/// (any case; `%` and `_` are matched as themselves): (key, name).
+pub async fn search(
+    db: &DatabaseConnection,
+    text: &str,
+    limit: u64,
+) -> Result<Vec<(i32, String)>, DbErr> {
+    let mut pattern = String::from("%");
+    for c in text.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    let contains = |column: site::Column| {
+        Expr::expr(Func::lower(Expr::col((site::Entity, column))))
+            .like(LikeExpr::new(pattern.clone()).escape('\\'))
+    };
+    site::Entity::find()
+        .select_only()
+        .column(site::Column::Id)
+        .column(site::Column::Name)
+        .filter(
+            Condition::any()
+                .add(contains(site::Column::Name))
+                .add(contains(site::Column::VenName)),
+        )
+        .order_by_asc(site::Column::Name)
+        .order_by_asc(site::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(db)
+        .await
 }
 
 /// Page `page` (from 0) of the sites by name, and how many there are.
@@ -461,6 +498,59 @@ mod tests {
     use super::*;
     use crate::db::{customers, programs, testing::database};
     use crate::models::customer::CustomerForm;
+
+    #[tokio::test]
+    async fn sites_are_found_by_part_of_their_name_or_ven_name_in_any_case() {
+        let db = database().await;
+        let acme = customers::create(
+            &db,
+            &CustomerForm {
+                name: "Acme".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        for (name, ven_name) in [
+            ("North Depot", "ven-n"),
+            ("South Depot", "ven-s"),
+            ("Cold_Store", "fridge-1"),
+            ("Office", "ven-100%"),
+        ] {
+            let form = SiteForm {
+                customer_id: acme.id,
+                name: name.into(),
+                ven_name: ven_name.into(),
+                ..Default::default()
+            };
+            create(&db, &form).await.unwrap();
+        }
+        let names =
+            |found: Vec<(i32, String)>| found.into_iter().map(|(_, n)| n).collect::<Vec<_>>();
+        assert_eq!(
+            names(search(&db, " depot ", 10).await.unwrap()),
+            ["North Depot", "South Depot"]
+        );
+        assert_eq!(
+            names(search(&db, "FRIDGE", 10).await.unwrap()),
+            ["Cold_Store"]
+        );
+        assert_eq!(
+            names(search(&db, "_", 10).await.unwrap()),
+            ["Cold_Store"],
+            "_ is no wildcard"
+        );
+        assert_eq!(
+            names(search(&db, "0%", 10).await.unwrap()),
+            ["Office"],
+            "% is no wildcard"
+        );
+        assert_eq!(
+            search(&db, "", 2).await.unwrap().len(),
+            2,
+            "empty finds all, up to the limit"
+        );
+    }
 
     #[tokio::test]
     async fn a_large_group_shows_counts_and_only_its_offline_sites() {

@@ -6,17 +6,17 @@ use crate::models::site::{LoggedExchange, SiteDetail, SiteForm};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
-/// Every site as (key, name), for pickers.
-#[server(endpoint = "sites")]
-pub async fn list_sites() -> Result<Vec<(i32, String)>, AppError> {
+/// Sites a picker offers at most.
+pub const FOUND_AT_MOST: u64 = 50;
+
+/// Up to [`FOUND_AT_MOST`] sites whose name or VEN name contains `text`, by
+/// name, as (key, name), for pickers.
+#[server(endpoint = "find_sites")]
+pub async fn find_sites(text: String) -> Result<Vec<(i32, String)>, AppError> {
     use crate::db::{self, site_admin};
     crate::auth::ssr::require(crate::models::Role::Viewer).await?;
     let db = db::from_context()?;
-    Ok(site_admin::list(&db, None, chrono::Utc::now())
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect())
+    Ok(site_admin::search(&db, &text, FOUND_AT_MOST).await?)
 }
 
 /// Everything the site page shows.

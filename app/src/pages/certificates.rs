@@ -2,7 +2,7 @@ use crate::components::{Badge, ErrorBox, Pager, Time, action_error, page_param};
 use crate::functions::certificates::{
     ImportVenCa, InitVenCa, IssueCertificate, PER_PAGE, RevokeCertificate, list_certificates,
 };
-use crate::functions::sites::list_sites;
+use crate::functions::sites::find_sites;
 use crate::models::certificate::{Certificate, CertificateList, IssuedCertificate, KeyType};
 use leptos::prelude::*;
 
@@ -131,8 +131,14 @@ fn CaSetup(
 
 #[component]
 fn IssueForm(issue: ServerAction<IssueCertificate>) -> impl IntoView {
-    let sites = Resource::new(|| (), |_| list_sites());
+    let find = RwSignal::new(String::new());
+    let sites = Resource::new(move || find.get(), find_sites);
     let site = RwSignal::new(String::new());
+    // A new search lists other sites: nothing is chosen until the admin picks one.
+    Effect::new(move |_| {
+        find.track();
+        site.set(String::new());
+    });
     let key_type = RwSignal::new(KeyType::EcdsaP256.as_str().to_owned());
     let local_error = RwSignal::new(None::<String>);
     let error = action_error(issue);
@@ -152,8 +158,11 @@ fn IssueForm(issue: ServerAction<IssueCertificate>) -> impl IntoView {
         <form class="editor" on:submit=submit data-test="issue-certificate">
             <h2>"Issue a certificate"</h2>
             <p class="muted">"The site is bound to the new certificate at once; a certificate it had before stops identifying it."</p>
-            // The whole select inside the Suspense: markers inside a select do not hydrate reliably.
-            <Suspense fallback=|| view! { <p class="loading">"Loading sites…"</p> }>
+            <label>"Find by name"
+                <input type="search" bind:value=find placeholder="part of a site or VEN name" />
+            </label>
+            // The whole select inside the Transition: markers inside a select do not hydrate reliably.
+            <Transition fallback=|| view! { <p class="loading">"Loading sites…"</p> }>
                 {move || sites.get().map(|result| {
                     let list = result.unwrap_or_default();
                     view! {
@@ -165,7 +174,7 @@ fn IssueForm(issue: ServerAction<IssueCertificate>) -> impl IntoView {
                         </label>
                     }
                 })}
-            </Suspense>
+            </Transition>
             <label>"Key"
                 <select bind:value=key_type>
                     <option value="ecdsa-p256">"ECDSA P-256 (recommended)"</option>

@@ -2,7 +2,7 @@ use crate::components::{
     Editors, ErrorBox, FieldChecks, FieldProblem, action_error, duration_text,
 };
 use crate::functions::programs::{SaveProgram, StoreDayPrices, list_programs};
-use crate::functions::sites::list_sites;
+use crate::functions::sites::{FOUND_AT_MOST, find_sites};
 use crate::models::Role;
 use crate::models::day_ahead::DayAheadSettings;
 use crate::models::program::{Program, ProgramForm};
@@ -58,7 +58,7 @@ pub fn ProgramsPage() -> impl IntoView {
                                             }}
                                             <SettlementLink program_id=p.id />
                                         </td>
-                                        <td>{p.sites.iter().map(|s| s.1.clone()).collect::<Vec<_>>().join(", ")}</td>
+                                        <td>{site_names(&p.sites)}</td>
                                         <td>
                                             <Editors min=Role::Admin>
                                                 <button type="button" class="secondary" on:click={
@@ -112,10 +112,14 @@ fn ProgramEditor(
         secs(p.status.1),
     );
     let chosen = RwSignal::new(p.sites.iter().map(|s| s.0).collect::<Vec<i32>>());
+    // The program's sites stay listed while the editor is open, even
+    // unticked; the search adds others.
+    let members = p.sites.clone();
+    let find = RwSignal::new(String::new());
     let da_enabled = RwSignal::new(p.day_ahead.enabled);
     let da_zone = RwSignal::new(p.day_ahead.time_zone);
     let da_time = RwSignal::new(p.day_ahead.publish_time);
-    let sites = Resource::new(|| (), |_| list_sites());
+    let found = Resource::new(move || find.get(), find_sites);
     let save = ServerAction::<SaveProgram>::new();
     let error = action_error(save);
     Effect::new(move |_| {
@@ -250,23 +254,38 @@ fn ProgramEditor(
             </fieldset>
             <fieldset>
                 <legend>"Sites"</legend>
-                <Suspense>
-                    {move || sites.get().map(|result| match result {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No sites yet."</p> }.into_any(),
-                        Ok(list) => list.into_iter().map(|(sid, sname)| view! {
-                            <label class="check">
-                                <input type="checkbox"
-                                    prop:checked=move || chosen.get().contains(&sid)
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        chosen.update(|ids| { ids.retain(|i| *i != sid); if on { ids.push(sid) } });
-                                    } />
-                                {sname}
-                            </label>
-                        }).collect_view().into_any(),
+                <label>
+                    "Find sites"
+                    <input type="search" bind:value=find placeholder="part of a site or VEN name" />
+                </label>
+                <Transition>
+                    {move || found.get().map(|result| match result {
+                        Ok(found) => {
+                            let many = found.len() as u64 >= FOUND_AT_MOST;
+                            let mut shown = members.clone();
+                            shown.extend(found.into_iter().filter(|(id, _)| !members.iter().any(|m| m.0 == *id)));
+                            let none = shown.is_empty();
+                            view! {
+                                {none.then(|| view! { <p class="empty">"No sites found."</p> })}
+                                {shown.into_iter().map(|(sid, sname)| view! {
+                                    <label class="check">
+                                        <input type="checkbox"
+                                            prop:checked=move || chosen.get().contains(&sid)
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                chosen.update(|ids| { ids.retain(|i| *i != sid); if on { ids.push(sid) } });
+                                            } />
+                                        {sname}
+                                    </label>
+                                }).collect_view()}
+                                {many.then(|| view! {
+                                    <p class="muted">{format!("The first {FOUND_AT_MOST} found are listed; type more of a name to narrow them.")}</p>
+                                })}
+                            }.into_any()
+                        }
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
                     })}
-                </Suspense>
+                </Transition>
             </fieldset>
             <p class="error" role="alert">{error}</p>
             <div class="actions">
@@ -292,6 +311,17 @@ fn SettlementLink(program_id: i32) -> impl IntoView {
                 })
             }}
         </span>
+    }
+}
+
+/// A program's sites as a list cell shows them: the first few names and how
+/// many more there are.
+fn site_names(sites: &[(i32, String)]) -> String {
+    const NAMED: usize = 5;
+    let names: Vec<&str> = sites.iter().take(NAMED).map(|s| s.1.as_str()).collect();
+    match sites.len().checked_sub(NAMED) {
+        Some(more) if more > 0 => format!("{} and {more} more", names.join(", ")),
+        _ => names.join(", "),
     }
 }
 
