@@ -30,7 +30,7 @@ impl EiResponse {
     /// The required `ei:eiResponse` child of `parent`.
     pub(crate) fn decode_in(d: &mut Decoder, parent: &Element) -> Result<Self, Error> {
         let el = d.required(parent, Ns::Ei, "eiResponse")?;
-        Self::decode(d, el)
+        Self::decode(d, &el)
     }
 
     pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
@@ -96,7 +96,7 @@ impl EiTarget {
             let texts = |d: &mut Decoder, child: &'static str| -> Result<Vec<String>, Error> {
                 Ok(d.children(el, Ns::Ei, child)?
                     .into_iter()
-                    .map(|c| c.text.trim().to_owned())
+                    .map(|c| c.text().trim().to_owned())
                     .collect())
             };
             Ok(Self {
@@ -310,14 +310,16 @@ impl ItemBase {
 
     /// Finds the item base among `parent`'s children, if any.
     pub(crate) fn decode_in(d: &mut Decoder, parent: &Element) -> Result<Option<Self>, Error> {
-        for child in &parent.children {
+        for child in parent.children() {
             if let Some((kind, ns, name)) =
-                ITEM_KINDS.iter().find(|(_, _, name)| child.name == *name)
+                ITEM_KINDS.iter().find(|(_, _, name)| child.name() == *name)
             {
-                d.check_ns(child, *ns)?;
-                return Self::decode(d, child, *kind, *ns, name).map(Some);
+                d.check_ns(&child, *ns)?;
+                return Self::decode(d, &child, *kind, *ns, name).map(Some);
             }
-            if let Some((alias, kind)) = ITEM_ALIASES.iter().find(|(alias, _)| child.name == *alias)
+            if let Some((alias, kind)) = ITEM_ALIASES
+                .iter()
+                .find(|(alias, _)| child.name() == *alias)
             {
                 let (ns, name) = kind.element();
                 d.deviate(
@@ -327,7 +329,7 @@ impl ItemBase {
                         read_as: name,
                     },
                 )?;
-                return Self::decode(d, child, *kind, ns, name).map(Some);
+                return Self::decode(d, &child, *kind, ns, name).map(Some);
             }
         }
         Ok(None)
@@ -344,9 +346,9 @@ impl ItemBase {
             let power_attributes = match d.child(el, Ns::Power, "powerAttributes")? {
                 Some(attrs) => Some(d.within("powerAttributes", |d| {
                     Ok(PowerAttributes {
-                        hertz: d.finite(attrs, Ns::Power, "hertz")?,
-                        voltage: d.finite(attrs, Ns::Power, "voltage")?,
-                        ac: d.boolean(attrs, Ns::Power, "ac")?,
+                        hertz: d.finite(&attrs, Ns::Power, "hertz")?,
+                        voltage: d.finite(&attrs, Ns::Power, "voltage")?,
+                        ac: d.boolean(&attrs, Ns::Power, "ac")?,
                     })
                 })?),
                 None => None,

@@ -86,18 +86,18 @@ impl Decoder {
 
     /// Checks that `element` is in `ns`; another namespace is a deviation.
     pub(crate) fn check_ns(&mut self, element: &Element, ns: Ns) -> Result<(), Error> {
-        if element.ns == Namespace::Known(ns) {
+        if *element.ns() == Namespace::Known(ns) {
             return Ok(());
         }
-        let found = match &element.ns {
+        let found = match element.ns() {
             Namespace::Known(other) => other.uri().to_owned(),
             Namespace::Other(uri) => uri.clone(),
             Namespace::None => String::new(),
         };
         self.deviate(
-            &element.name,
+            element.name(),
             DeviationKind::WrongNamespace {
-                name: element.name.clone().into_owned(),
+                name: element.name().to_owned(),
                 expected: ns.uri(),
                 found,
             },
@@ -105,15 +105,15 @@ impl Decoder {
     }
 
     /// The first child with this local name, namespace checked.
-    pub(crate) fn child<'e, 'x>(
+    pub(crate) fn child<'x>(
         &mut self,
-        parent: &'e Element<'x>,
+        parent: &Element<'x>,
         ns: Ns,
         name: &'static str,
-    ) -> Result<Option<&'e Element<'x>>, Error> {
-        match parent.children.iter().find(|c| c.name == name) {
+    ) -> Result<Option<Element<'x>>, Error> {
+        match parent.children().find(|c| c.name() == name) {
             Some(child) => {
-                self.check_ns(child, ns)?;
+                self.check_ns(&child, ns)?;
                 Ok(Some(child))
             }
             None => Ok(None),
@@ -121,24 +121,24 @@ impl Decoder {
     }
 
     /// The required child with this local name.
-    pub(crate) fn required<'e, 'x>(
+    pub(crate) fn required<'x>(
         &mut self,
-        parent: &'e Element<'x>,
+        parent: &Element<'x>,
         ns: Ns,
         name: &'static str,
-    ) -> Result<&'e Element<'x>, Error> {
+    ) -> Result<Element<'x>, Error> {
         self.child(parent, ns, name)?
             .ok_or_else(|| self.error(ErrorKind::Missing(name), name))
     }
 
     /// Every child with this local name, in order.
-    pub(crate) fn children<'e, 'x>(
+    pub(crate) fn children<'x>(
         &mut self,
-        parent: &'e Element<'x>,
+        parent: &Element<'x>,
         ns: Ns,
         name: &'static str,
-    ) -> Result<Vec<&'e Element<'x>>, Error> {
-        let found: Vec<&Element<'x>> = parent.children.iter().filter(|c| c.name == name).collect();
+    ) -> Result<Vec<Element<'x>>, Error> {
+        let found: Vec<Element<'x>> = parent.children().filter(|c| c.name() == name).collect();
         for child in &found {
             self.check_ns(child, ns)?;
         }
@@ -152,7 +152,28 @@ impl Decoder {
         ns: Ns,
         name: &'static str,
     ) -> Result<String, Error> {
-        Ok(self.required(parent, ns, name)?.text.trim().to_owned())
+        self.text_ref(parent, ns, name).map(str::to_owned)
+    }
+
+    /// The trimmed text of a required child, borrowed: values parsed from
+    /// text need no copy of it.
+    fn text_ref<'x>(
+        &mut self,
+        parent: &Element<'x>,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<&'x str, Error> {
+        Ok(self.required(parent, ns, name)?.text().trim())
+    }
+
+    /// The trimmed text of an optional child, borrowed.
+    fn opt_text_ref<'x>(
+        &mut self,
+        parent: &Element<'x>,
+        ns: Ns,
+        name: &'static str,
+    ) -> Result<Option<&'x str>, Error> {
+        Ok(self.child(parent, ns, name)?.map(|c| c.text().trim()))
     }
 
     /// The text of a required child whose absence some peers get away with:
@@ -180,9 +201,7 @@ impl Decoder {
         ns: Ns,
         name: &'static str,
     ) -> Result<Option<String>, Error> {
-        Ok(self
-            .child(parent, ns, name)?
-            .map(|c| c.text.trim().to_owned()))
+        Ok(self.opt_text_ref(parent, ns, name)?.map(str::to_owned))
     }
 
     /// A required child parsed with `FromStr`.
@@ -195,9 +214,9 @@ impl Decoder {
     where
         T::Err: std::fmt::Display,
     {
-        let text = self.text(parent, ns, name)?;
+        let text = self.text_ref(parent, ns, name)?;
         text.parse()
-            .map_err(|e: T::Err| self.invalid(name, &text, e.to_string()))
+            .map_err(|e: T::Err| self.invalid(name, text, e.to_string()))
     }
 
     /// An optional child parsed with `FromStr`.
@@ -210,11 +229,11 @@ impl Decoder {
     where
         T::Err: std::fmt::Display,
     {
-        match self.opt_text(parent, ns, name)? {
+        match self.opt_text_ref(parent, ns, name)? {
             Some(text) => text
                 .parse()
                 .map(Some)
-                .map_err(|e: T::Err| self.invalid(name, &text, e.to_string())),
+                .map_err(|e: T::Err| self.invalid(name, text, e.to_string())),
             None => Ok(None),
         }
     }
@@ -268,8 +287,8 @@ impl Decoder {
         ns: Ns,
         name: &'static str,
     ) -> Result<bool, Error> {
-        let text = self.text(parent, ns, name)?;
-        parse_bool(&text).ok_or_else(|| self.invalid(name, &text, "expected true or false"))
+        let text = self.text_ref(parent, ns, name)?;
+        parse_bool(text).ok_or_else(|| self.invalid(name, text, "expected true or false"))
     }
 
     /// An optional `xs:boolean`.
@@ -279,21 +298,21 @@ impl Decoder {
         ns: Ns,
         name: &'static str,
     ) -> Result<Option<bool>, Error> {
-        match self.opt_text(parent, ns, name)? {
-            Some(text) => parse_bool(&text)
+        match self.opt_text_ref(parent, ns, name)? {
+            Some(text) => parse_bool(text)
                 .map(Some)
-                .ok_or_else(|| self.invalid(name, &text, "expected true or false")),
+                .ok_or_else(|| self.invalid(name, text, "expected true or false")),
             None => Ok(None),
         }
     }
 
     /// The text of an element as a date-time, with zone deviations recorded.
     pub(crate) fn date_time_text(&mut self, element: &Element) -> Result<DateTime, Error> {
-        let text = element.text.trim();
+        let text = element.text().trim();
         let (value, deviation) = values::parse_date_time(text)
-            .map_err(|reason| self.invalid(&element.name, text, reason))?;
+            .map_err(|reason| self.invalid(element.name(), text, reason))?;
         if let Some(kind) = deviation {
-            self.deviate(&element.name, kind)?;
+            self.deviate(element.name(), kind)?;
         }
         Ok(value)
     }
@@ -306,7 +325,7 @@ impl Decoder {
         name: &'static str,
     ) -> Result<DateTime, Error> {
         let element = self.required(parent, ns, name)?;
-        self.date_time_text(element)
+        self.date_time_text(&element)
     }
 
     /// An optional child holding a date-time directly.
@@ -317,7 +336,7 @@ impl Decoder {
         name: &'static str,
     ) -> Result<Option<DateTime>, Error> {
         match self.child(parent, ns, name)? {
-            Some(element) => self.date_time_text(element).map(Some),
+            Some(element) => self.date_time_text(&element).map(Some),
             None => Ok(None),
         }
     }
@@ -326,7 +345,7 @@ impl Decoder {
     pub(crate) fn opt_dtstart(&mut self, parent: &Element) -> Result<Option<DateTime>, Error> {
         match self.child(parent, Ns::Xcal, "dtstart")? {
             Some(dtstart) => self
-                .within("dtstart", |d| d.date_time(dtstart, Ns::Xcal, "date-time"))
+                .within("dtstart", |d| d.date_time(&dtstart, Ns::Xcal, "date-time"))
                 .map(Some),
             None => Ok(None),
         }
@@ -347,7 +366,7 @@ impl Decoder {
     ) -> Result<Option<Duration>, Error> {
         match self.child(parent, ns, name)? {
             Some(prop) => self
-                .within(name, |d| d.parse(prop, Ns::Xcal, "duration"))
+                .within(name, |d| d.parse(&prop, Ns::Xcal, "duration"))
                 .map(Some),
             None => Ok(None),
         }

@@ -186,9 +186,9 @@ impl RequestEvent {
         let inner = d.required(el, Ns::Pyld, "eiRequestEvent")?;
         d.within("eiRequestEvent", |d| {
             Ok(Self {
-                request_id: RequestId(d.text(inner, Ns::Pyld, "requestID")?),
-                ven_id: VenId(d.text(inner, Ns::Ei, "venID")?),
-                reply_limit: d.opt_parse(inner, Ns::Pyld, "replyLimit")?,
+                request_id: RequestId(d.text(&inner, Ns::Pyld, "requestID")?),
+                ven_id: VenId(d.text(&inner, Ns::Ei, "venID")?),
+                reply_limit: d.opt_parse(&inner, Ns::Pyld, "replyLimit")?,
             })
         })
     }
@@ -207,13 +207,13 @@ impl RequestEvent {
 impl DistributeEvent {
     pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let response = match d.child(el, Ns::Ei, "eiResponse")? {
-            Some(r) => Some(EiResponse::decode(d, r)?),
+            Some(r) => Some(EiResponse::decode(d, &r)?),
             None => None,
         };
         let events = d
             .children(el, Ns::Oadr, "oadrEvent")?
             .into_iter()
-            .map(|event| d.within("oadrEvent", |d| Event::decode(d, event)))
+            .map(|event| d.within("oadrEvent", |d| Event::decode(d, &event)))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             response,
@@ -246,31 +246,31 @@ impl Event {
             }
         };
         d.within("eiEvent", |d| {
-            let descriptor_el = d.required(ei_event, Ns::Ei, "eventDescriptor")?;
+            let descriptor_el = d.required(&ei_event, Ns::Ei, "eventDescriptor")?;
             let descriptor = d.within("eventDescriptor", |d| {
-                EventDescriptor::decode(d, descriptor_el)
+                EventDescriptor::decode(d, &descriptor_el)
             })?;
-            let period_el = d.required(ei_event, Ns::Ei, "eiActivePeriod")?;
+            let period_el = d.required(&ei_event, Ns::Ei, "eiActivePeriod")?;
             let active_period =
-                d.within("eiActivePeriod", |d| ActivePeriod::decode(d, period_el))?;
-            let signals_el = d.required(ei_event, Ns::Ei, "eiEventSignals")?;
+                d.within("eiActivePeriod", |d| ActivePeriod::decode(d, &period_el))?;
+            let signals_el = d.required(&ei_event, Ns::Ei, "eiEventSignals")?;
             let (signals, baseline) = d.within("eiEventSignals", |d| {
                 let signals = d
-                    .children(signals_el, Ns::Ei, "eiEventSignal")?
+                    .children(&signals_el, Ns::Ei, "eiEventSignal")?
                     .into_iter()
-                    .map(|s| d.within("eiEventSignal", |d| EventSignal::decode(d, s)))
+                    .map(|s| d.within("eiEventSignal", |d| EventSignal::decode(d, &s)))
                     .collect::<Result<Vec<_>, _>>()?;
                 if signals.is_empty() {
                     return Err(d.error(ErrorKind::Missing("eiEventSignal"), "eiEventSignal"));
                 }
-                let baseline = match d.child(signals_el, Ns::Ei, "eiEventBaseline")? {
-                    Some(b) => Some(d.within("eiEventBaseline", |d| Baseline::decode(d, b))?),
+                let baseline = match d.child(&signals_el, Ns::Ei, "eiEventBaseline")? {
+                    Some(b) => Some(d.within("eiEventBaseline", |d| Baseline::decode(d, &b))?),
                     None => None,
                 };
                 Ok((signals, baseline))
             })?;
-            let target_el = d.required(ei_event, Ns::Ei, "eiTarget")?;
-            let target = EiTarget::decode(d, target_el, "eiTarget")?;
+            let target_el = d.required(&ei_event, Ns::Ei, "eiTarget")?;
+            let target = EiTarget::decode(d, &target_el, "eiTarget")?;
             Ok(Self {
                 descriptor,
                 active_period,
@@ -310,7 +310,7 @@ impl EventDescriptor {
     fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let context_el = d.required(el, Ns::Ei, "eiMarketContext")?;
         let market_context = d.within("eiMarketContext", |d| {
-            d.text(context_el, Ns::Emix, "marketContext")
+            d.text(&context_el, Ns::Emix, "marketContext")
         })?;
         Ok(Self {
             event_id: EventId(d.text(el, Ns::Ei, "eventID")?),
@@ -358,11 +358,11 @@ impl ActivePeriod {
     fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let properties = d.required(el, Ns::Xcal, "properties")?;
         d.within("properties", |d| {
-            let start_after = match d.child(properties, Ns::Xcal, "tolerance")? {
+            let start_after = match d.child(&properties, Ns::Xcal, "tolerance")? {
                 Some(tolerance) => d.within("tolerance", |d| {
-                    match d.child(tolerance, Ns::Xcal, "tolerate")? {
+                    match d.child(&tolerance, Ns::Xcal, "tolerate")? {
                         Some(tolerate) => d.within("tolerate", |d| {
-                            d.opt_parse(tolerate, Ns::Xcal, "startafter")
+                            d.opt_parse(&tolerate, Ns::Xcal, "startafter")
                         }),
                         None => Ok(None),
                     }
@@ -370,12 +370,12 @@ impl ActivePeriod {
                 None => None,
             };
             Ok(Self {
-                dtstart: d.dtstart(properties)?,
-                duration: d.duration_prop(properties, Ns::Xcal, "duration")?,
+                dtstart: d.dtstart(&properties)?,
+                duration: d.duration_prop(&properties, Ns::Xcal, "duration")?,
                 start_after,
-                notification: d.opt_duration_prop(properties, Ns::Ei, "x-eiNotification")?,
-                ramp_up: d.opt_duration_prop(properties, Ns::Ei, "x-eiRampUp")?,
-                recovery: d.opt_duration_prop(properties, Ns::Ei, "x-eiRecovery")?,
+                notification: d.opt_duration_prop(&properties, Ns::Ei, "x-eiNotification")?,
+                ramp_up: d.opt_duration_prop(&properties, Ns::Ei, "x-eiRampUp")?,
+                recovery: d.opt_duration_prop(&properties, Ns::Ei, "x-eiRecovery")?,
             })
         })
     }
@@ -422,11 +422,11 @@ pub(crate) fn write_duration_prop(w: &mut Writer, ns: Ns, name: &str, duration: 
 fn decode_intervals(d: &mut Decoder, parent: &Element) -> Result<Vec<EventInterval>, Error> {
     let intervals = d.required(parent, Ns::Strm, "intervals")?;
     d.within("intervals", |d| {
-        d.children(intervals, Ns::Ei, "interval")?
+        d.children(&intervals, Ns::Ei, "interval")?
             .into_iter()
             .enumerate()
             .map(|(index, interval)| {
-                d.within("interval", |d| EventInterval::decode(d, interval, index))
+                d.within("interval", |d| EventInterval::decode(d, &interval, index))
             })
             .collect()
     })
@@ -444,7 +444,7 @@ impl EventInterval {
     /// `index` numbers intervals that come without a uid (it is optional).
     fn decode(d: &mut Decoder, el: &Element, index: usize) -> Result<Self, Error> {
         let uid = match d.child(el, Ns::Xcal, "uid")? {
-            Some(uid) => d.within("uid", |d| d.text(uid, Ns::Xcal, "text"))?,
+            Some(uid) => d.within("uid", |d| d.text(&uid, Ns::Xcal, "text"))?,
             None => index.to_string(),
         };
         let payloads = d.children(el, Ns::Ei, "signalPayload")?;
@@ -457,7 +457,7 @@ impl EventInterval {
         };
         let value = d.within("signalPayload", |d| {
             let float = d.required(payload, Ns::Ei, "payloadFloat")?;
-            d.within("payloadFloat", |d| d.finite::<f64>(float, Ns::Ei, "value"))
+            d.within("payloadFloat", |d| d.finite::<f64>(&float, Ns::Ei, "value"))
         })?;
         Ok(Self {
             dtstart: d.opt_dtstart(el)?,
@@ -488,13 +488,13 @@ impl EventInterval {
 impl EventSignal {
     fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let target = match d.child(el, Ns::Ei, "eiTarget")? {
-            Some(t) => Some(EiTarget::decode(d, t, "eiTarget")?),
+            Some(t) => Some(EiTarget::decode(d, &t, "eiTarget")?),
             None => None,
         };
         let current_value = match d.child(el, Ns::Ei, "currentValue")? {
             Some(current) => Some(d.within("currentValue", |d| {
-                let float = d.required(current, Ns::Ei, "payloadFloat")?;
-                d.within("payloadFloat", |d| d.finite::<f64>(float, Ns::Ei, "value"))
+                let float = d.required(&current, Ns::Ei, "payloadFloat")?;
+                d.within("payloadFloat", |d| d.finite::<f64>(&float, Ns::Ei, "value"))
             })?),
             None => None,
         };
@@ -542,7 +542,7 @@ impl Baseline {
             resource_ids: d
                 .children(el, Ns::Ei, "resourceID")?
                 .into_iter()
-                .map(|r| r.text.trim().to_owned())
+                .map(|r| r.text().trim().to_owned())
                 .collect(),
             name: d.text(el, Ns::Ei, "baselineName")?,
             item_base: ItemBase::decode_in(d, el)?,
@@ -570,12 +570,12 @@ impl CreatedEvent {
     pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let inner = d.required(el, Ns::Pyld, "eiCreatedEvent")?;
         d.within("eiCreatedEvent", |d| {
-            let response = EiResponse::decode_in(d, inner)?;
-            let event_responses = match d.child(inner, Ns::Ei, "eventResponses")? {
+            let response = EiResponse::decode_in(d, &inner)?;
+            let event_responses = match d.child(&inner, Ns::Ei, "eventResponses")? {
                 Some(list) => d.within("eventResponses", |d| {
-                    d.children(list, Ns::Ei, "eventResponse")?
+                    d.children(&list, Ns::Ei, "eventResponse")?
                         .into_iter()
-                        .map(|r| d.within("eventResponse", |d| EventResponse::decode(d, r)))
+                        .map(|r| d.within("eventResponse", |d| EventResponse::decode(d, &r)))
                         .collect::<Result<Vec<_>, _>>()
                 })?,
                 None => Vec::new(),
@@ -583,7 +583,7 @@ impl CreatedEvent {
             Ok(Self {
                 response,
                 event_responses,
-                ven_id: VenId(d.text(inner, Ns::Ei, "venID")?),
+                ven_id: VenId(d.text(&inner, Ns::Ei, "venID")?),
             })
         })
     }
@@ -609,8 +609,8 @@ impl EventResponse {
         let qualified = d.required(el, Ns::Ei, "qualifiedEventID")?;
         let (event_id, modification_number) = d.within("qualifiedEventID", |d| {
             Ok((
-                EventId(d.text(qualified, Ns::Ei, "eventID")?),
-                d.parse(qualified, Ns::Ei, "modificationNumber")?,
+                EventId(d.text(&qualified, Ns::Ei, "eventID")?),
+                d.parse(&qualified, Ns::Ei, "modificationNumber")?,
             ))
         })?;
         Ok(Self {

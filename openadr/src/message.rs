@@ -39,7 +39,7 @@ macro_rules! messages {
             }
 
             fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
-                match el.name.as_ref() {
+                match el.name() {
                     $($name => d.within($name, |d| Ok(Message::$variant(<$ty>::decode(d, el)?))),)*
                     other => Err(d.error(ErrorKind::UnknownMessage(other.to_owned()), other)),
                 }
@@ -110,12 +110,13 @@ pub struct Parsed {
 
 /// Reads an `oadrPayload` document.
 pub fn read(xml: &[u8], options: ReadOptions) -> Result<Parsed, Error> {
-    let root = parse_document(xml, options.limits)?;
+    let document = parse_document(xml, options.limits)?;
+    let root = document.root();
     let mut d = Decoder::new(options.mode);
-    if root.name != "oadrPayload" {
+    if root.name() != "oadrPayload" {
         return Err(Error::at(
-            ErrorKind::UnknownMessage(format!("root element {}", root.name)),
-            root.name.clone(),
+            ErrorKind::UnknownMessage(format!("root element {}", root.name())),
+            root.name(),
         ));
     }
     d.check_ns(&root, Ns::Oadr)?;
@@ -123,19 +124,20 @@ pub fn read(xml: &[u8], options: ReadOptions) -> Result<Parsed, Error> {
         // The reader checked the document is UTF-8 and the span is an element's.
         let signature = d
             .child(&root, Ns::Ds, "Signature")?
-            .map(|sig| String::from_utf8_lossy(&xml[sig.span.clone()]).into_owned());
+            .map(|sig| String::from_utf8_lossy(&xml[sig.span()]).into_owned());
         let signed = d.required(&root, Ns::Oadr, "oadrSignedObject")?;
         let message = d.within("oadrSignedObject", |d| {
-            let [el] = signed.children.as_slice() else {
+            let mut children = signed.children();
+            let (Some(el), None) = (children.next(), children.next()) else {
                 return Err(d.error(
                     ErrorKind::UnknownMessage(format!(
                         "{} elements in oadrSignedObject",
-                        signed.children.len()
+                        signed.child_count()
                     )),
                     "",
                 ));
             };
-            d.check_ns(el, Ns::Oadr)?;
+            d.check_ns(&el, Ns::Oadr)?;
             let version = el.attribute("schemaVersion");
             if let Some(version) = version.filter(|v| v.ns != Namespace::Known(Ns::Ei)) {
                 let kind = DeviationKind::WrongNamespace {
@@ -143,9 +145,9 @@ pub fn read(xml: &[u8], options: ReadOptions) -> Result<Parsed, Error> {
                     expected: Ns::Ei.uri(),
                     found: version.ns.uri().to_owned(),
                 };
-                d.deviate(&el.name, kind)?;
+                d.deviate(el.name(), kind)?;
             }
-            Message::decode(d, el)
+            Message::decode(d, &el)
         })?;
         Ok((message, signature))
     })?;

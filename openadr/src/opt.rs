@@ -78,18 +78,18 @@ impl CreateOpt {
     pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let availability = match d.child(el, Ns::Xcal, "vavailability")? {
             Some(v) => Some(d.within("vavailability", |d| {
-                let components = d.required(v, Ns::Xcal, "components")?;
+                let components = d.required(&v, Ns::Xcal, "components")?;
                 d.within("components", |d| {
-                    d.children(components, Ns::Xcal, "available")?
+                    d.children(&components, Ns::Xcal, "available")?
                         .into_iter()
                         .map(|available| {
                             d.within("available", |d| {
-                                let properties = d.required(available, Ns::Xcal, "properties")?;
+                                let properties = d.required(&available, Ns::Xcal, "properties")?;
                                 d.within("properties", |d| {
                                     Ok(Availability {
-                                        dtstart: d.dtstart(properties)?,
+                                        dtstart: d.dtstart(&properties)?,
                                         duration: d.duration_prop(
-                                            properties,
+                                            &properties,
                                             Ns::Xcal,
                                             "duration",
                                         )?,
@@ -105,8 +105,8 @@ impl CreateOpt {
         let event = match d.child(el, Ns::Ei, "qualifiedEventID")? {
             Some(q) => Some(d.within("qualifiedEventID", |d| {
                 Ok((
-                    EventId(d.text(q, Ns::Ei, "eventID")?),
-                    d.parse(q, Ns::Ei, "modificationNumber")?,
+                    EventId(d.text(&q, Ns::Ei, "eventID")?),
+                    d.parse(&q, Ns::Ei, "modificationNumber")?,
                 ))
             })?),
             None => None,
@@ -122,7 +122,7 @@ impl CreateOpt {
             created: d.date_time(el, Ns::Ei, "createdDateTime")?,
             request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
             event,
-            target: EiTarget::decode(d, target_el, "eiTarget")?,
+            target: EiTarget::decode(d, &target_el, "eiTarget")?,
         })
     }
 

@@ -174,19 +174,19 @@ impl CreatedPartyRegistration {
         let response = EiResponse::decode_in(d, el)?;
         let profiles_el = d.required(el, Ns::Oadr, "oadrProfiles")?;
         let profiles = d.within("oadrProfiles", |d| {
-            d.children(profiles_el, Ns::Oadr, "oadrProfile")?
+            d.children(&profiles_el, Ns::Oadr, "oadrProfile")?
                 .into_iter()
                 .map(|profile| {
                     d.within("oadrProfile", |d| {
-                        let transports_el = d.required(profile, Ns::Oadr, "oadrTransports")?;
+                        let transports_el = d.required(&profile, Ns::Oadr, "oadrTransports")?;
                         let transports = d.within("oadrTransports", |d| {
-                            d.children(transports_el, Ns::Oadr, "oadrTransport")?
+                            d.children(&transports_el, Ns::Oadr, "oadrTransport")?
                                 .into_iter()
-                                .map(|t| d.text(t, Ns::Oadr, "oadrTransportName"))
+                                .map(|t| d.text(&t, Ns::Oadr, "oadrTransportName"))
                                 .collect::<Result<Vec<_>, _>>()
                         })?;
                         Ok(Profile {
-                            name: d.text(profile, Ns::Oadr, "oadrProfileName")?,
+                            name: d.text(&profile, Ns::Oadr, "oadrProfileName")?,
                             transports,
                         })
                     })
@@ -195,21 +195,21 @@ impl CreatedPartyRegistration {
         })?;
         let service_specific_info = match d.child(el, Ns::Oadr, "oadrServiceSpecificInfo")? {
             Some(info) => d.within("oadrServiceSpecificInfo", |d| {
-                d.children(info, Ns::Oadr, "oadrService")?
+                d.children(&info, Ns::Oadr, "oadrService")?
                     .into_iter()
                     .map(|service| {
                         let pairs = d
-                            .children(service, Ns::Oadr, "oadrInfo")?
+                            .children(&service, Ns::Oadr, "oadrInfo")?
                             .into_iter()
                             .map(|i| {
                                 Ok((
-                                    d.text(i, Ns::Oadr, "oadrKey")?,
-                                    d.text(i, Ns::Oadr, "oadrValue")?,
+                                    d.text(&i, Ns::Oadr, "oadrKey")?,
+                                    d.text(&i, Ns::Oadr, "oadrValue")?,
                                 ))
                             })
                             .collect::<Result<Vec<_>, Error>>()?;
                         Ok(ServiceInfo {
-                            name: d.text(service, Ns::Oadr, "oadrServiceName")?,
+                            name: d.text(&service, Ns::Oadr, "oadrServiceName")?,
                             info: pairs,
                         })
                     })

@@ -10,6 +10,7 @@ pub mod data_cli;
 pub mod db;
 pub mod export;
 pub mod health;
+pub mod ingest;
 pub mod logbook;
 pub mod metrics;
 pub mod middleware;
@@ -152,6 +153,7 @@ pub async fn start(config: Config) -> Result<Server> {
         metrics: metrics::handle(),
         oadr: Arc::new(oadr),
         logbook: logbook.clone(),
+        ingest: ingest::Ingest::spawn(db.clone()),
         sites: site_index.clone(),
         ven_ca: Arc::new(config.ven_ca()),
     };

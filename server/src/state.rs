@@ -1,5 +1,6 @@
 //! What handlers share. Each handler extracts only the part it needs.
 
+use crate::ingest::Ingest;
 use crate::logbook::Logbook;
 use crate::openadr::OadrSettings;
 use crate::sites::SiteIndex;
@@ -22,6 +23,8 @@ pub struct AppState {
     pub oadr: Arc<OadrSettings>,
     /// The background writer of the message log.
     pub logbook: Logbook,
+    /// The group-commit writer of report readings.
+    pub ingest: Ingest,
     /// The sites VENs call as, in memory.
     pub sites: SiteIndex,
     /// The VEN client CA, to issue VEN certificates.

@@ -144,9 +144,9 @@ impl Report {
     pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let intervals = match d.child(el, Ns::Strm, "intervals")? {
             Some(list) => d.within("intervals", |d| {
-                d.children(list, Ns::Ei, "interval")?
+                d.children(&list, Ns::Ei, "interval")?
                     .into_iter()
-                    .map(|i| d.within("interval", |d| ReportInterval::decode(d, i)))
+                    .map(|i| d.within("interval", |d| ReportInterval::decode(d, &i)))
                     .collect::<Result<Vec<_>, _>>()
             })?,
             None => Vec::new(),
@@ -154,7 +154,11 @@ impl Report {
         let descriptions = d
             .children(el, Ns::Oadr, "oadrReportDescription")?
             .into_iter()
-            .map(|r| d.within("oadrReportDescription", |d| ReportDescription::decode(d, r)))
+            .map(|r| {
+                d.within("oadrReportDescription", |d| {
+                    ReportDescription::decode(d, &r)
+                })
+            })
             .collect::<Result<Vec<_>, _>>()?;
         // A METADATA report (descriptions, no data) implies request ID 0;
         // pyoadr-ven leaves it out.
@@ -215,19 +219,19 @@ impl Report {
 impl ReportDescription {
     pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let subject = match d.child(el, Ns::Ei, "reportSubject")? {
-            Some(t) => Some(EiTarget::decode(d, t, "reportSubject")?),
+            Some(t) => Some(EiTarget::decode(d, &t, "reportSubject")?),
             None => None,
         };
         let data_source = match d.child(el, Ns::Ei, "reportDataSource")? {
-            Some(t) => Some(EiTarget::decode(d, t, "reportDataSource")?),
+            Some(t) => Some(EiTarget::decode(d, &t, "reportDataSource")?),
             None => None,
         };
         let sampling_rate = match d.child(el, Ns::Oadr, "oadrSamplingRate")? {
             Some(rate) => Some(d.within("oadrSamplingRate", |d| {
                 Ok(SamplingRate {
-                    min_period: d.parse(rate, Ns::Oadr, "oadrMinPeriod")?,
-                    max_period: d.parse(rate, Ns::Oadr, "oadrMaxPeriod")?,
-                    on_change: d.boolean(rate, Ns::Oadr, "oadrOnChange")?,
+                    min_period: d.parse(&rate, Ns::Oadr, "oadrMinPeriod")?,
+                    max_period: d.parse(&rate, Ns::Oadr, "oadrMaxPeriod")?,
+                    on_change: d.boolean(&rate, Ns::Oadr, "oadrOnChange")?,
                 })
             })?),
             None => None,
@@ -275,13 +279,13 @@ impl ReportDescription {
 impl ReportInterval {
     pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let uid = match d.child(el, Ns::Xcal, "uid")? {
-            Some(uid) => Some(d.within("uid", |d| d.text(uid, Ns::Xcal, "text"))?),
+            Some(uid) => Some(d.within("uid", |d| d.text(&uid, Ns::Xcal, "text"))?),
             None => None,
         };
         let payloads = d
             .children(el, Ns::Oadr, "oadrReportPayload")?
             .into_iter()
-            .map(|p| d.within("oadrReportPayload", |d| ReportPayload::decode(d, p)))
+            .map(|p| d.within("oadrReportPayload", |d| ReportPayload::decode(d, &p)))
             .collect::<Result<Vec<_>, _>>()?;
         if payloads.is_empty() {
             return Err(d.error(ErrorKind::Missing("oadrReportPayload"), "oadrReportPayload"));
@@ -317,10 +321,10 @@ impl ReportInterval {
 impl ReportPayload {
     pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let value = if let Some(float) = d.child(el, Ns::Ei, "payloadFloat")? {
-            PayloadValue::Float(d.within("payloadFloat", |d| d.finite(float, Ns::Ei, "value"))?)
+            PayloadValue::Float(d.within("payloadFloat", |d| d.finite(&float, Ns::Ei, "value"))?)
         } else if let Some(status) = d.child(el, Ns::Oadr, "oadrPayloadResourceStatus")? {
             PayloadValue::ResourceStatus(d.within("oadrPayloadResourceStatus", |d| {
-                ResourceStatus::decode(d, status)
+                ResourceStatus::decode(d, &status)
             })?)
         } else {
             return Err(d.error(ErrorKind::Missing("payloadFloat"), "payloadFloat"));
@@ -375,13 +379,13 @@ impl ResourceStatus {
             Some(state) => Some(d.within("oadrLoadControlState", |d| {
                 let mut values = [None; 4];
                 for (slot, name) in values.iter_mut().zip(LOAD_CONTROL) {
-                    if let Some(v) = d.child(state, Ns::Oadr, name)? {
+                    if let Some(v) = d.child(&state, Ns::Oadr, name)? {
                         *slot = Some(d.within(name, |d| {
                             Ok(LoadControlValue {
-                                min: d.opt_finite(v, Ns::Oadr, "oadrMin")?,
-                                max: d.opt_finite(v, Ns::Oadr, "oadrMax")?,
-                                current: d.finite(v, Ns::Oadr, "oadrCurrent")?,
-                                normal: d.opt_finite(v, Ns::Oadr, "oadrNormal")?,
+                                min: d.opt_finite(&v, Ns::Oadr, "oadrMin")?,
+                                max: d.opt_finite(&v, Ns::Oadr, "oadrMax")?,
+                                current: d.finite(&v, Ns::Oadr, "oadrCurrent")?,
+                                normal: d.opt_finite(&v, Ns::Oadr, "oadrNormal")?,
                             })
                         })?);
                     }

@@ -108,22 +108,22 @@ pub struct CanceledReport {
 fn decode_reports(d: &mut Decoder, el: &Element) -> Result<Vec<Report>, Error> {
     d.children(el, Ns::Oadr, "oadrReport")?
         .into_iter()
-        .map(|r| d.within("oadrReport", |d| Report::decode(d, r)))
+        .map(|r| d.within("oadrReport", |d| Report::decode(d, &r)))
         .collect()
 }
 
 fn decode_requests(d: &mut Decoder, el: &Element) -> Result<Vec<ReportRequest>, Error> {
     d.children(el, Ns::Oadr, "oadrReportRequest")?
         .into_iter()
-        .map(|r| d.within("oadrReportRequest", |d| ReportRequest::decode(d, r)))
+        .map(|r| d.within("oadrReportRequest", |d| ReportRequest::decode(d, &r)))
         .collect()
 }
 
 fn decode_pending(d: &mut Decoder, el: &Element) -> Result<Vec<ReportRequestId>, Error> {
     let pending = d.required(el, Ns::Oadr, "oadrPendingReports")?;
-    Ok(d.children(pending, Ns::Ei, "reportRequestID")?
+    Ok(d.children(&pending, Ns::Ei, "reportRequestID")?
         .into_iter()
-        .map(|r| ReportRequestId(r.text.trim().to_owned()))
+        .map(|r| ReportRequestId(r.text().trim().to_owned()))
         .collect())
 }
 
@@ -242,7 +242,7 @@ impl UpdateReport {
 impl UpdatedReport {
     pub(crate) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let cancel = match d.child(el, Ns::Oadr, "oadrCancelReport")? {
-            Some(c) => Some(d.within("oadrCancelReport", |d| CancelReport::decode(d, c))?),
+            Some(c) => Some(d.within("oadrCancelReport", |d| CancelReport::decode(d, &c))?),
             None => None,
         };
         Ok(Self {
@@ -268,7 +268,7 @@ impl CancelReport {
         let ids: Vec<ReportRequestId> = d
             .children(el, Ns::Ei, "reportRequestID")?
             .into_iter()
-            .map(|r| ReportRequestId(r.text.trim().to_owned()))
+            .map(|r| ReportRequestId(r.text().trim().to_owned()))
             .collect();
         if ids.is_empty() {
             return Err(d.error(ErrorKind::Missing("reportRequestID"), "reportRequestID"));

@@ -47,39 +47,39 @@ impl ReportRequest {
     pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let spec = d.required(el, Ns::Ei, "reportSpecifier")?;
         let specifier = d.within("reportSpecifier", |d| {
-            let report_interval = match d.child(spec, Ns::Ei, "reportInterval")? {
+            let report_interval = match d.child(&spec, Ns::Ei, "reportInterval")? {
                 Some(interval) => Some(d.within("reportInterval", |d| {
-                    let properties = d.required(interval, Ns::Xcal, "properties")?;
+                    let properties = d.required(&interval, Ns::Xcal, "properties")?;
                     d.within("properties", |d| {
                         Ok((
-                            d.dtstart(properties)?,
-                            d.duration_prop(properties, Ns::Xcal, "duration")?,
+                            d.dtstart(&properties)?,
+                            d.duration_prop(&properties, Ns::Xcal, "duration")?,
                         ))
                     })
                 })?),
                 None => None,
             };
             let payloads = d
-                .children(spec, Ns::Ei, "specifierPayload")?
+                .children(&spec, Ns::Ei, "specifierPayload")?
                 .into_iter()
                 .map(|p| {
                     d.within("specifierPayload", |d| {
                         Ok(SpecifierPayload {
-                            rid: Rid(d.text(p, Ns::Ei, "rID")?),
-                            item_base: ItemBase::decode_in(d, p)?,
-                            reading_type: d.parse(p, Ns::Ei, "readingType")?,
+                            rid: Rid(d.text(&p, Ns::Ei, "rID")?),
+                            item_base: ItemBase::decode_in(d, &p)?,
+                            reading_type: d.parse(&p, Ns::Ei, "readingType")?,
                         })
                     })
                 })
                 .collect::<Result<Vec<_>, Error>>()?;
             Ok(ReportSpecifier {
                 report_specifier_id: ReportSpecifierId(d.text(
-                    spec,
+                    &spec,
                     Ns::Ei,
                     "reportSpecifierID",
                 )?),
-                granularity: d.duration_prop(spec, Ns::Xcal, "granularity")?,
-                report_back_duration: d.duration_prop(spec, Ns::Ei, "reportBackDuration")?,
+                granularity: d.duration_prop(&spec, Ns::Xcal, "granularity")?,
+                report_back_duration: d.duration_prop(&spec, Ns::Ei, "reportBackDuration")?,
                 report_interval,
                 payloads,
             })

@@ -8,7 +8,7 @@ use super::error::OadrError;
 use super::exchange::Request;
 use super::register::acknowledge;
 use app::db::entity::report_request;
-use app::db::readings::{self, NewReading};
+use app::db::readings::NewReading;
 use app::db::reports::{self, OfferedPoint};
 use chrono::{DateTime, TimeDelta, Utc};
 use openadr::report::{
@@ -77,11 +77,12 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
                 }
             }
             let count = batch.len();
-            let new = readings::store(db, site.id, batch).await?;
+            // Committed before the acknowledgement below is sent.
+            state.ingest.store(site.id, batch).await?;
             for id in started {
                 reports::set_state(db, id, reports::RECEIVING).await?;
             }
-            tracing::debug!(ven_id = %site.ven_id, readings = count, new, "report data stored");
+            tracing::debug!(ven_id = %site.ven_id, readings = count, "report data stored");
             // A cancellation the VEN has not seen yet rides along with the
             // acknowledgement (none when the site is known to be idle).
             let unsent = if state.sites.idle(site.id) {
