@@ -6,14 +6,14 @@
 //! `Suspense`, so its own resources are created once, not once per pass of
 //! an enclosing `Suspense`.
 
-use super::ErrorBox;
+use super::{Erase, ErrorBox, Json, resource};
 use crate::AppError;
 use crate::auth::{Logout, current_user};
 use crate::models::{Role, SessionUser};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
-type UserResource = Resource<Result<SessionUser, AppError>>;
+type UserResource = Resource<Result<SessionUser, AppError>, Json>;
 
 fn rank(role: Role) -> u8 {
     match role {
@@ -44,7 +44,7 @@ pub fn Editors(children: ChildrenFn, #[prop(default = Role::Operator)] min: Role
 /// Navigation around the signed-in pages.
 #[component]
 pub fn Layout() -> impl IntoView {
-    let user: UserResource = Resource::new(|| (), |_| current_user());
+    let user: UserResource = resource(|| (), |_| current_user());
     provide_context(user);
     let logout = ServerAction::<Logout>::new();
     view! {
@@ -70,8 +70,8 @@ pub fn Layout() -> impl IntoView {
                                     "Signed in as " <strong>{user.username}</strong> " (" {user.role.as_str()} ")"
                                 </span>
                             }
-                                .into_any(),
-                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                                .erase(),
+                            Err(error) => view! { <ErrorBox error /> }.erase(),
                         })
                 }}
             </Suspense>

@@ -1,19 +1,25 @@
 //! Building blocks the pages share, one idea per file.
 
 mod chart;
+mod erase;
 mod field_checks;
 mod layout;
 mod live;
 mod pager;
 mod params;
+mod resource;
 mod time;
 
 pub use chart::ChartView;
+#[cfg(feature = "ssr")]
+pub use chart::chart_html;
+pub use erase::Erase;
 pub use field_checks::{FieldChecks, FieldProblem};
 pub use layout::{Editors, Layout};
 pub use live::refresh_every;
 pub use pager::{Pager, page_param};
 pub use params::{LevelOptions, route_id};
+pub use resource::{Json, resource};
 pub use time::{Time, duration_text, to_utc};
 
 use crate::AppError;
@@ -24,8 +30,8 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     match error {
-        AppError::Unauthenticated => view! { <Redirect path="/login" /> }.into_any(),
-        other => view! { <p class="error" role="alert">{other.to_string()}</p> }.into_any(),
+        AppError::Unauthenticated => view! { <Redirect path="/login" /> }.erase(),
+        other => view! { <p class="error" role="alert">{other.to_string()}</p> }.erase(),
     }
 }
 

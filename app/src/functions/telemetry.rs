@@ -1,7 +1,6 @@
-//! Telemetry charts.
+//! Telemetry charts, drawn on the server (see `components::chart`).
 
 use crate::AppError;
-use crate::models::telemetry::Chart;
 use leptos::prelude::*;
 
 /// Points per line at most; readings are averaged into this many buckets.
@@ -10,15 +9,16 @@ const BUCKETS: i64 = 240;
 
 /// A site's telemetry over an event's window (an hour either side) or, with
 /// no event, the last 24 hours: baseline and measured kW, or the declared
-/// point `rid` when one is given.
+/// point `rid` when one is given. Returns the chart's markup.
 #[server(endpoint = "site_chart")]
 pub async fn site_chart(
     site_id: i32,
     event_id: Option<i32>,
     rid: Option<String>,
-) -> Result<Chart, AppError> {
+) -> Result<String, AppError> {
+    use crate::components::chart_html;
     use crate::db::{self, entity::event, telemetry};
-    use crate::models::telemetry::Series;
+    use crate::models::telemetry::{Chart, Series};
     use chrono::{TimeDelta, Utc};
     use sea_orm::EntityTrait;
     crate::auth::ssr::require(crate::models::Role::Viewer).await?;
@@ -61,10 +61,16 @@ pub async fn site_chart(
                 .collect(),
         });
     }
-    Ok(Chart {
+    let chart = Chart {
         from,
         to,
         series,
         event: window,
-    })
+    };
+    let caption = if event_id.is_some() {
+        "Baseline vs measured power"
+    } else {
+        "Site telemetry"
+    };
+    Ok(chart_html(&chart, caption))
 }

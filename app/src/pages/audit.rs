@@ -1,4 +1,4 @@
-use crate::components::{ErrorBox, Pager, Time, page_param};
+use crate::components::{Erase, ErrorBox, Pager, Time, page_param, resource};
 use crate::functions::audit::{PER_PAGE, get_audit};
 use leptos::prelude::*;
 
@@ -6,7 +6,7 @@ use leptos::prelude::*;
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let page = page_param();
-    let entries = Resource::new(page, get_audit);
+    let entries = resource(page, get_audit);
     view! {
         <div class="heading">
             <h1>"Audit log"</h1>
@@ -14,7 +14,7 @@ pub fn AuditPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || entries.get().map(|result| match result {
-                Ok(list) if list.entries.is_empty() => view! { <p class="empty">"Nothing recorded yet."</p> }.into_any(),
+                Ok(list) if list.entries.is_empty() => view! { <p class="empty">"Nothing recorded yet."</p> }.erase(),
                 Ok(list) => {
                     view! {
                         <table class="list" data-test="audit">
@@ -38,9 +38,9 @@ pub fn AuditPage() -> impl IntoView {
                             noun="Entries"
                             href=|p| format!("/audit?page={p}")
                         />
-                    }.into_any()
+                    }.erase()
                 }
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Transition>
     }

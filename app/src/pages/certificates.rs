@@ -1,4 +1,4 @@
-use crate::components::{Badge, ErrorBox, Pager, Time, action_error, page_param};
+use crate::components::{Badge, Erase, ErrorBox, Pager, Time, action_error, page_param, resource};
 use crate::functions::certificates::{
     ImportVenCa, InitVenCa, IssueCertificate, PER_PAGE, RevokeCertificate, list_certificates,
 };
@@ -15,7 +15,7 @@ pub fn CertificatesPage() -> impl IntoView {
     let init = ServerAction::<InitVenCa>::new();
     let import = ServerAction::<ImportVenCa>::new();
     let page = page_param();
-    let list = Resource::new(
+    let list = resource(
         move || {
             (
                 page(),
@@ -44,8 +44,8 @@ pub fn CertificatesPage() -> impl IntoView {
                         noun="Certificates"
                         href=|p| format!("/certificates?page={p}")
                     />
-                }.into_any(),
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }.erase(),
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Suspense>
     }
@@ -62,13 +62,13 @@ fn CaFacts(list: CertificateList) -> impl IntoView {
                 <dd>{if ca.can_issue { "available" } else { "not available: the VTN has no CA key (set --ven-ca-key)" }}</dd>
             </dl>
         }
-        .into_any(),
+        .erase(),
         None => view! {
             <p class="error" role="alert" data-test="no-ven-ca">
                 "No VEN CA yet: VENs cannot authenticate with certificates. Initialise one or import yours below."
             </p>
         }
-        .into_any(),
+        .erase(),
     }
 }
 
@@ -132,7 +132,7 @@ fn CaSetup(
 #[component]
 fn IssueForm(issue: ServerAction<IssueCertificate>) -> impl IntoView {
     let find = RwSignal::new(String::new());
-    let sites = Resource::new(move || find.get(), find_sites);
+    let sites = resource(move || find.get(), find_sites);
     let site = RwSignal::new(String::new());
     // A new search lists other sites: nothing is chosen until the admin picks one.
     Effect::new(move |_| {
@@ -227,7 +227,7 @@ fn Issued(issued: IssuedCertificate, issue: ServerAction<IssueCertificate>) -> i
 fn Certificates(list: CertificateList, revoke: ServerAction<RevokeCertificate>) -> impl IntoView {
     let error = action_error(revoke);
     if list.certificates.is_empty() {
-        return view! { <p class="empty">"No certificates issued yet. Issue one for a site above."</p> }.into_any();
+        return view! { <p class="empty">"No certificates issued yet. Issue one for a site above."</p> }.erase();
     }
     view! {
         <p class="error" role="alert">{error}</p>
@@ -242,7 +242,7 @@ fn Certificates(list: CertificateList, revoke: ServerAction<RevokeCertificate>) 
             </tbody>
         </table>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -280,5 +280,5 @@ fn Row(c: Certificate, revoke: ServerAction<RevokeCertificate>) -> impl IntoView
         </tr>
     }
     // Erased, so the list's view type stays shallow enough for the WASM build.
-    .into_any()
+    .erase()
 }

@@ -1,5 +1,6 @@
 use crate::components::{
-    Badge, Editors, ErrorBox, FieldChecks, FieldProblem, Pager, action_error, page_param, route_id,
+    Badge, Editors, Erase, ErrorBox, FieldChecks, FieldProblem, Pager, action_error, page_param,
+    resource, route_id,
 };
 use crate::functions::customers::{
     PER_PAGE, SITES_PER_PAGE, SaveCustomer, get_customer, page_of_customers,
@@ -12,7 +13,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 #[component]
 pub fn CustomersPage() -> impl IntoView {
     let page = page_param();
-    let customers = Resource::new(page, page_of_customers);
+    let customers = resource(page, page_of_customers);
     let query = use_query_map();
     let adding = RwSignal::new(query.read_untracked().get("new").is_some());
     view! {
@@ -33,7 +34,7 @@ pub fn CustomersPage() -> impl IntoView {
                     .get()
                     .map(|result| match result {
                         Ok(list) if list.total == 0 => {
-                            view! { <p class="empty">"No customers yet. Add one to start creating sites."</p> }.into_any()
+                            view! { <p class="empty">"No customers yet. Add one to start creating sites."</p> }.erase()
                         }
                         Ok(list) => view! {
                             <CustomerTable list=list.customers />
@@ -44,8 +45,8 @@ pub fn CustomersPage() -> impl IntoView {
                                 noun="Customers"
                                 href=|p| format!("/customers?page={p}")
                             />
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        }.erase(),
+                        Err(error) => view! { <ErrorBox error /> }.erase(),
                     })
             }}
         </Suspense>
@@ -142,7 +143,7 @@ fn CustomerEditor(
 pub fn CustomerPage() -> impl IntoView {
     let id = route_id();
     let page = page_param();
-    let data = Resource::new(move || (id(), page()), |(id, page)| get_customer(id, page));
+    let data = resource(move || (id(), page()), |(id, page)| get_customer(id, page));
     let editing = RwSignal::new(false);
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
@@ -216,9 +217,9 @@ pub fn CustomerPage() -> impl IntoView {
                                     href=move |p| format!("/customers/{customer_id}?page={p}")
                                 />
                             }
-                                .into_any()
+                                .erase()
                         }
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.erase(),
                     })
             }}
         </Suspense>

@@ -1,7 +1,7 @@
 use super::event_new::parse_prices;
 use crate::components::{
-    Badge, ChartView, Editors, ErrorBox, LevelOptions, Time, action_error, duration_text,
-    refresh_every, route_id,
+    Badge, ChartView, Editors, Erase, ErrorBox, LevelOptions, Time, action_error, duration_text,
+    refresh_every, resource, route_id,
 };
 use crate::functions::events::{CancelEvent, ModifyEvent, get_event};
 use crate::functions::telemetry::site_chart;
@@ -12,13 +12,13 @@ use leptos::prelude::*;
 #[component]
 pub fn EventPage() -> impl IntoView {
     let id = route_id();
-    let event = Resource::new(id, get_event);
+    let event = resource(id, get_event);
     refresh_every(2, move || event.refetch());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || event.get().map(|result| match result {
-                Ok(detail) => view! { <EventView detail on_change=move || event.refetch() /> }.into_any(),
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                Ok(detail) => view! { <EventView detail on_change=move || event.refetch() /> }.erase(),
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Transition>
         <EventTelemetry id=id() />
@@ -115,7 +115,7 @@ fn Modify(
     on_change: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let Some(signal) = signal else {
-        return ().into_any();
+        return ().erase();
     };
     let simple = signal.name == "SIMPLE" && signal.intervals.len() == 1;
     let text = RwSignal::new(
@@ -174,9 +174,9 @@ fn Modify(
                             <LevelOptions />
                         </select>
                     </label>
-                }.into_any()
+                }.erase()
             } else {
-                view! { <label>"Values, one per interval, one per line" <textarea bind:value=text rows="6"></textarea></label> }.into_any()
+                view! { <label>"Values, one per interval, one per line" <textarea bind:value=text rows="6"></textarea></label> }.erase()
             }}
             <label>"Reason (sent to VENs as the modification reason)" <input type="text" bind:value=reason /></label>
             <p class="error" role="alert">{move || local_error.get().or_else(error)}</p>
@@ -185,7 +185,7 @@ fn Modify(
             </div>
         </form>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
@@ -194,7 +194,7 @@ fn EventTelemetry(id: i32) -> impl IntoView {
     // another is chosen): a resource keyed on another resource's value would
     // render differently on the server and in the browser.
     let site = RwSignal::new(String::new());
-    let data = Resource::new(
+    let data = resource(
         move || site.get(),
         move |chosen| async move {
             let sites: Vec<(i32, String)> = get_event(id)
@@ -229,9 +229,9 @@ fn EventTelemetry(id: i32) -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         </label>
-                        <ChartView chart caption="Baseline vs measured power" />
-                    }.into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        <ChartView html=chart />
+                    }.erase(),
+                    Err(error) => view! { <ErrorBox error /> }.erase(),
                 })}
             </Transition>
         </section>

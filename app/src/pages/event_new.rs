@@ -1,4 +1,4 @@
-use crate::components::{ErrorBox, LevelOptions, action_error, to_utc};
+use crate::components::{Erase, ErrorBox, LevelOptions, action_error, resource, to_utc};
 use crate::functions::events::CreateEvent;
 use crate::functions::programs::list_programs;
 use crate::models::event::{NewEvent, Signal};
@@ -32,14 +32,14 @@ pub fn parse_prices(text: &str) -> Result<Vec<f64>, String> {
 /// Add DR Event: program, its sites, timing, and a SIMPLE level or prices.
 #[component]
 pub fn NewEventPage() -> impl IntoView {
-    let programs = Resource::new(|| (), |_| list_programs());
+    let programs = resource(|| (), |_| list_programs());
     view! {
         <h1>"Add DR Event"</h1>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || programs.get().map(|result| match result {
-                Ok(list) if list.is_empty() => view! { <p class="empty">"There are no DR programs yet; an admin creates one first."</p> }.into_any(),
-                Ok(list) => view! { <EventForm programs=list /> }.into_any(),
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="empty">"There are no DR programs yet; an admin creates one first."</p> }.erase(),
+                Ok(list) => view! { <EventForm programs=list /> }.erase(),
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Suspense>
     }
@@ -168,14 +168,14 @@ fn EventForm(programs: Vec<Program>) -> impl IntoView {
                 {move || {
                     let list = boxes.get();
                     if list.is_empty() {
-                        return view! { <p class="empty">"This program has no sites yet."</p> }.into_any();
+                        return view! { <p class="empty">"This program has no sites yet."</p> }.erase();
                     }
                     list.into_iter()
                         .map(|(_, name, on)| view! {
                             <label class="check"><input type="checkbox" bind:checked=on />{name}</label>
                         })
                         .collect_view()
-                        .into_any()
+                        .erase()
                 }}
             </fieldset>
             <div class="grid3">

@@ -1,5 +1,5 @@
 use super::overview::EventTable;
-use crate::components::{Editors, ErrorBox, Pager, page_param, refresh_every};
+use crate::components::{Editors, Erase, ErrorBox, Pager, page_param, refresh_every, resource};
 use crate::functions::events::{PER_PAGE, list_events};
 use crate::models::event::EventFilter;
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ pub fn EventsPage() -> impl IntoView {
     let query = use_query_map();
     let filter = move || EventFilter::parse(&query.read().get("status").unwrap_or_default());
     let page = page_param();
-    let events = Resource::new(
+    let events = resource(
         move || (filter(), u32::try_from(page()).unwrap_or(u32::MAX)),
         |(f, p)| list_events(f, p, None),
     );
@@ -51,9 +51,9 @@ pub fn EventsPage() -> impl IntoView {
                             noun="Events"
                             href=move |p| format!("/events?status={status}&page={p}")
                         />
-                    }.into_any()
+                    }.erase()
                 }
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Transition>
     }

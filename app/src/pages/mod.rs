@@ -21,6 +21,7 @@ mod site;
 mod site_form;
 mod users;
 
+use crate::components::Erase;
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
@@ -53,7 +54,7 @@ macro_rules! lazy_page {
                 if let Some(PageReady(ready)) = use_context() {
                     Effect::new(move |_| ready.set(true));
                 }
-                view! { <$page /> }.into_any()
+                view! { <$page /> }.erase()
             }
         }
     )*};

@@ -1,5 +1,6 @@
 use crate::components::{
-    Badge, Editors, ErrorBox, Pager, Time, duration_text, page_param, refresh_every,
+    Badge, Editors, Erase, ErrorBox, Pager, Time, duration_text, page_param, refresh_every,
+    resource,
 };
 use crate::functions::overview::{PER_PAGE, get_overview};
 use crate::models::event::{EventStatus, EventSummary};
@@ -11,7 +12,7 @@ use leptos::prelude::*;
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let page = page_param();
-    let data = Resource::new(page, get_overview);
+    let data = resource(page, get_overview);
     refresh_every(5, move || data.refetch());
 
     view! {
@@ -81,9 +82,9 @@ pub fn OverviewPage() -> impl IntoView {
                                     "Updated " <Time at=overview.as_of /> " · database " <span data-test="database">{overview.database}</span>
                                 </p>
                             }
-                                .into_any()
+                                .erase()
                         }
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.erase(),
                     })
             }}
         </Transition>
@@ -145,7 +146,7 @@ fn SiteStates(group: SiteGroup, href: Option<String>) -> impl IntoView {
     let offline_only = group.offline_only();
     let SiteGroup { counts, sites } = group;
     if counts.total == 0 {
-        return view! { <p class="empty">"No sites yet."</p> }.into_any();
+        return view! { <p class="empty">"No sites yet."</p> }.erase();
     }
     let offline = counts.total - counts.online;
     let hidden = offline.saturating_sub(sites.len() as u64);
@@ -173,7 +174,7 @@ fn SiteStates(group: SiteGroup, href: Option<String>) -> impl IntoView {
         {more.map(|more| view! { <p class="muted">{more}</p> })}
         {all}
     }
-    .into_any()
+    .erase()
 }
 
 fn timing(e: &EventSummary) -> String {
@@ -199,7 +200,7 @@ fn timing(e: &EventSummary) -> String {
 pub fn EventTable(events: Vec<EventSummary>) -> impl IntoView {
     if events.is_empty() {
         return view! { <p class="empty">"No events. Use Add DR Event to schedule one."</p> }
-            .into_any();
+            .erase();
     }
     view! {
         <table class="list">
@@ -244,5 +245,5 @@ pub fn EventTable(events: Vec<EventSummary>) -> impl IntoView {
             </tbody>
         </table>
     }
-    .into_any()
+    .erase()
 }

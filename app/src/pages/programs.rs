@@ -1,5 +1,5 @@
 use crate::components::{
-    Editors, ErrorBox, FieldChecks, FieldProblem, action_error, duration_text,
+    Editors, Erase, ErrorBox, FieldChecks, FieldProblem, action_error, duration_text, resource,
 };
 use crate::functions::programs::{SaveProgram, StoreDayPrices, list_programs};
 use crate::functions::sites::{FOUND_AT_MOST, find_sites};
@@ -11,7 +11,7 @@ use leptos::prelude::*;
 /// DR programs (admins): list, create, edit, sites in each.
 #[component]
 pub fn ProgramsPage() -> impl IntoView {
-    let programs = Resource::new(|| (), |_| list_programs());
+    let programs = resource(|| (), |_| list_programs());
     // None: no editor; Some(None): a new program; Some(Some(p)): editing p.
     let editing = RwSignal::new(None::<Option<Program>>);
     view! {
@@ -23,18 +23,16 @@ pub fn ProgramsPage() -> impl IntoView {
                 </Show>
             </Editors>
         </div>
-        {move || editing.get().map(|program| view! {
-            <ProgramEditor
-                program
-                on_done=move |saved| {
-                    editing.set(None);
-                    if saved { programs.refetch() }
-                }
-            />
+        {move || editing.get().map(|program| {
+            let on_done = Callback::new(move |saved: bool| {
+                editing.set(None);
+                if saved { programs.refetch() }
+            });
+            view! { <Suspense>{Suspend::new(program_editor(program, on_done))}</Suspense> }
         })}
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || programs.get().map(|result| match result {
-                Ok(list) if list.is_empty() => view! { <p class="empty">"No programs yet. Add one; sites join it from either side."</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="empty">"No programs yet. Add one; sites join it from either side."</p> }.erase(),
                 Ok(list) => { let for_prices = list.clone(); view! {
                     <table class="list">
                         <thead><tr>
@@ -70,18 +68,25 @@ pub fn ProgramsPage() -> impl IntoView {
                                     </tr>
                                 }
                                 // Erased, so the list's view type stays shallow enough for the WASM build.
-                                .into_any()
+                                .erase()
                             }).collect_view()}
                         </tbody>
                     </table>
                     <Editors min=Role::Operator>
                         <DayPricesForm programs=for_prices.clone() />
                     </Editors>
-                }.into_any() },
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }.erase() },
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Suspense>
     }
+}
+
+/// The program editor: its own WASM chunk, fetched when an admin opens it,
+/// since the page is mostly read.
+#[lazy]
+fn program_editor(program: Option<Program>, on_done: Callback<bool>) -> AnyView {
+    view! { <ProgramEditor program on_done=move |saved| on_done.run(saved) /> }.erase()
 }
 
 #[component]
@@ -119,7 +124,7 @@ fn ProgramEditor(
     let da_enabled = RwSignal::new(p.day_ahead.enabled);
     let da_zone = RwSignal::new(p.day_ahead.time_zone);
     let da_time = RwSignal::new(p.day_ahead.publish_time);
-    let found = Resource::new(move || find.get(), find_sites);
+    let found = resource(move || find.get(), find_sites);
     let save = ServerAction::<SaveProgram>::new();
     let error = action_error(save);
     Effect::new(move |_| {
@@ -281,9 +286,9 @@ fn ProgramEditor(
                                 {many.then(|| view! {
                                     <p class="muted">{format!("The first {FOUND_AT_MOST} found are listed; type more of a name to narrow them.")}</p>
                                 })}
-                            }.into_any()
+                            }.erase()
                         }
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.erase(),
                     })}
                 </Transition>
             </fieldset>

@@ -1,6 +1,7 @@
 use super::overview::EventTable;
 use crate::components::{
-    Badge, ChartView, Editors, ErrorBox, Time, action_error, refresh_every, route_id,
+    Badge, ChartView, Editors, Erase, ErrorBox, Time, action_error, refresh_every, resource,
+    route_id,
 };
 use crate::functions::events::list_events;
 use crate::functions::sites::{RegistrationAction, get_site, site_log};
@@ -13,15 +14,15 @@ use leptos::prelude::*;
 #[component]
 pub fn SitePage() -> impl IntoView {
     let id = route_id();
-    let site = Resource::new(id, get_site);
+    let site = resource(id, get_site);
     refresh_every(5, move || site.refetch());
     view! {
         <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || {
                 site.get()
                     .map(|result| match result {
-                        Ok(detail) => view! { <SiteView detail /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        Ok(detail) => view! { <SiteView detail /> }.erase(),
+                        Err(error) => view! { <ErrorBox error /> }.erase(),
                     })
             }}
         </Transition>
@@ -66,8 +67,8 @@ fn SiteView(detail: SiteDetail) -> impl IntoView {
             <dt>"Last contact"</dt>
             <dd data-test="last-contact">
                 {match s.last_contact {
-                    Some(at) => view! { <Time at /> }.into_any(),
-                    None => view! { "never" }.into_any(),
+                    Some(at) => view! { <Time at /> }.erase(),
+                    None => view! { "never" }.erase(),
                 }}
             </dd>
             <dt>"Certificate fingerprint"</dt>
@@ -95,9 +96,9 @@ fn SiteView(detail: SiteDetail) -> impl IntoView {
                         <dd>{detail.registered_at.map(|at| view! { <Time at /> })}</dd>
                     </dl>
                 }
-                    .into_any(),
+                    .erase(),
                 None => view! { <p class="empty" data-test="registration">"Not registered. The VEN registers itself when it first connects."</p> }
-                    .into_any(),
+                    .erase(),
             }}
             <Editors>
                 <Show when=move || registered>
@@ -117,7 +118,7 @@ fn SiteView(detail: SiteDetail) -> impl IntoView {
         <section>
             <h2>"Declared reports"</h2>
             {if detail.reports.is_empty() {
-                view! { <p class="empty">"The VEN has not registered any reports."</p> }.into_any()
+                view! { <p class="empty">"The VEN has not registered any reports."</p> }.erase()
             } else {
                 view! {
                     <table class="list">
@@ -128,13 +129,13 @@ fn SiteView(detail: SiteDetail) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </table>
-                }.into_any()
+                }.erase()
             }}
         </section>
         <section>
             <h2>"Availability (opt schedules)"</h2>
             {if detail.opts.is_empty() {
-                view! { <p class="empty">"No availability schedules from this VEN."</p> }.into_any()
+                view! { <p class="empty">"No availability schedules from this VEN."</p> }.erase()
             } else {
                 view! {
                     <ul class="plain">
@@ -148,13 +149,13 @@ fn SiteView(detail: SiteDetail) -> impl IntoView {
                             </li>
                         }).collect_view()}
                     </ul>
-                }.into_any()
+                }.erase()
             }}
         </section>
         <section>
             <h2>"Schema deviations"</h2>
             {if detail.deviations.is_empty() {
-                view! { <p class="empty">"None in the recent messages."</p> }.into_any()
+                view! { <p class="empty">"None in the recent messages."</p> }.erase()
             } else {
                 view! {
                     <ul class="plain" data-test="deviations">
@@ -163,7 +164,7 @@ fn SiteView(detail: SiteDetail) -> impl IntoView {
                     {detail.deviation_example.clone().map(|xml| view! {
                         <details><summary>"Last example"</summary><pre>{xml}</pre></details>
                     })}
-                }.into_any()
+                }.erase()
             }}
         </section>
     }
@@ -172,12 +173,12 @@ fn SiteView(detail: SiteDetail) -> impl IntoView {
 #[component]
 fn SiteChart(id: i32) -> impl IntoView {
     let rid = RwSignal::new(String::new());
-    let chart = Resource::new(
+    let chart = resource(
         move || rid.get(),
         move |rid| site_chart(id, None, (!rid.is_empty()).then_some(rid)),
     );
     refresh_every(10, move || chart.refetch());
-    let points = Resource::new(|| (), move |_| get_site(id));
+    let points = resource(|| (), move |_| get_site(id));
     view! {
         <section>
             <div class="heading">
@@ -197,8 +198,8 @@ fn SiteChart(id: i32) -> impl IntoView {
             </div>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || chart.get().map(|result| match result {
-                    Ok(chart) => view! { <ChartView chart caption="Site telemetry" /> }.into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    Ok(html) => view! { <ChartView html /> }.erase(),
+                    Err(error) => view! { <ErrorBox error /> }.erase(),
                 })}
             </Transition>
         </section>
@@ -207,12 +208,12 @@ fn SiteChart(id: i32) -> impl IntoView {
 
 #[component]
 fn SiteEvents(id: i32) -> impl IntoView {
-    let events = Resource::new(|| (), move |_| list_events(EventFilter::All, 0, Some(id)));
+    let events = resource(|| (), move |_| list_events(EventFilter::All, 0, Some(id)));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || events.get().map(|result| match result {
-                Ok(page) => view! { <EventTable events=page.events /> }.into_any(),
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                Ok(page) => view! { <EventTable events=page.events /> }.erase(),
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Suspense>
     }
@@ -236,7 +237,7 @@ const MESSAGE_TYPES: [&str; 12] = [
 #[component]
 fn MessageLog(id: i32) -> impl IntoView {
     let filter = RwSignal::new(String::new());
-    let log = Resource::new(move || filter.get(), move |kind| site_log(id, kind));
+    let log = resource(move || filter.get(), move |kind| site_log(id, kind));
     view! {
         <section>
             <div class="heading">
@@ -252,9 +253,9 @@ fn MessageLog(id: i32) -> impl IntoView {
             </div>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || log.get().map(|result| match result {
-                    Ok(entries) if entries.is_empty() => view! { <p class="empty">"No exchanges recorded."</p> }.into_any(),
-                    Ok(entries) => view! { <ul class="log">{entries.into_iter().map(|e| view! { <LogEntry e /> }).collect_view()}</ul> }.into_any(),
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    Ok(entries) if entries.is_empty() => view! { <p class="empty">"No exchanges recorded."</p> }.erase(),
+                    Ok(entries) => view! { <ul class="log">{entries.into_iter().map(|e| view! { <LogEntry e /> }).collect_view()}</ul> }.erase(),
+                    Err(error) => view! { <ErrorBox error /> }.erase(),
                 })}
             </Transition>
         </section>

@@ -1,4 +1,4 @@
-use crate::components::{ErrorBox, FieldChecks, FieldProblem, action_error};
+use crate::components::{Erase, ErrorBox, FieldChecks, FieldProblem, action_error, resource};
 use crate::functions::customers::list_customers;
 use crate::functions::programs::list_programs;
 use crate::functions::sites::{SaveSite, get_site};
@@ -20,7 +20,7 @@ pub fn SiteFormPage() -> impl IntoView {
         .get("customer")
         .and_then(|s| s.parse::<i32>().ok())
         .unwrap_or(0);
-    let initial = Resource::new(
+    let initial = resource(
         move || id,
         move |id| async move {
             match id {
@@ -48,7 +48,7 @@ pub fn SiteFormPage() -> impl IntoView {
             }
         },
     );
-    let choices = Resource::new(
+    let choices = resource(
         || (),
         |_| async { Ok::<_, crate::AppError>((list_customers().await?, list_programs().await?)) },
     );
@@ -60,10 +60,10 @@ pub fn SiteFormPage() -> impl IntoView {
                     (Some(Ok((form, ven_id))), Some(Ok((customers, programs)))) => {
                         let customers: Vec<(i32, String)> = customers.into_iter().map(|c| (c.id, c.name)).collect();
                         let programs: Vec<(i32, String)> = programs.into_iter().map(|p| (p.id, p.name)).collect();
-                        view! { <SiteEditor id form ven_id customers programs /> }.into_any()
+                        view! { <SiteEditor id form ven_id customers programs /> }.erase()
                     }
-                    (Some(Err(error)), _) | (_, Some(Err(error))) => view! { <ErrorBox error /> }.into_any(),
-                    _ => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                    (Some(Err(error)), _) | (_, Some(Err(error))) => view! { <ErrorBox error /> }.erase(),
+                    _ => view! { <p class="loading">"Loading…"</p> }.erase(),
                 }
             }}
         </Suspense>

@@ -1,4 +1,4 @@
-use crate::components::{Badge, ErrorBox, Time, action_error};
+use crate::components::{Badge, Erase, ErrorBox, Time, action_error, resource};
 use crate::functions::accounts::{
     AddUser, CreateToken, RevokeToken, SetUserPassword, SetUserRole, list_accounts,
 };
@@ -23,7 +23,7 @@ pub fn UsersPage() -> impl IntoView {
     let password = ServerAction::<SetUserPassword>::new();
     let create = ServerAction::<CreateToken>::new();
     let revoke = ServerAction::<RevokeToken>::new();
-    let accounts = Resource::new(
+    let accounts = resource(
         move || {
             (
                 add.version().get(),
@@ -39,8 +39,8 @@ pub fn UsersPage() -> impl IntoView {
         <h2>"Users"</h2>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || accounts.get().map(|result| match result {
-                Ok(list) => view! { <Users users=list.users role password /> }.into_any(),
-                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                Ok(list) => view! { <Users users=list.users role password /> }.erase(),
+                Err(error) => view! { <ErrorBox error /> }.erase(),
             })}
         </Suspense>
         <AddUserForm add />
@@ -116,7 +116,7 @@ fn Users(
                             </td>
                         </tr>
                     }
-                    .into_any()
+                    .erase()
                 }).collect_view()}
             </tbody>
         </table>
@@ -158,7 +158,7 @@ fn AddUserForm(add: ServerAction<AddUser>) -> impl IntoView {
 #[component]
 fn Tokens(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
     if tokens.is_empty() {
-        return view! { <p class="empty">"No API tokens yet. Create one for each integration."</p> }.into_any();
+        return view! { <p class="empty">"No API tokens yet. Create one for each integration."</p> }.erase();
     }
     let error = action_error(revoke);
     let now = chrono::Utc::now();
@@ -181,7 +181,7 @@ fn Tokens(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl Into
                             <td>{t.name.clone()}</td>
                             <td>{t.role.as_str()}</td>
                             <td><Time at=t.created_at /></td>
-                            <td>{match t.expires_at { Some(at) => view! { <Time at /> }.into_any(), None => "never".into_any() }}</td>
+                            <td>{match t.expires_at { Some(at) => view! { <Time at /> }.erase(), None => "never".erase() }}</td>
                             <td><Badge text=state /></td>
                             <td>
                                 {live.then(|| view! {
@@ -195,12 +195,12 @@ fn Tokens(tokens: Vec<ApiToken>, revoke: ServerAction<RevokeToken>) -> impl Into
                             </td>
                         </tr>
                     }
-                    .into_any()
+                    .erase()
                 }).collect_view()}
             </tbody>
         </table>
     }
-    .into_any()
+    .erase()
 }
 
 #[component]
