@@ -30,7 +30,9 @@ unit:
 	cargo test --workspace --exclude frontend
 	cargo bench -p openadr --no-run
 
+# The WASM budget first (every page, opened directly, ≤ 500 KiB gzipped), then the browser.
 e2e: build
+	scripts/wasm-sizes.py $(SITE_ROOT)/pkg
 	end2end/run.sh $(TARGET_DIR)/release/vtn $(SITE_ROOT)
 	end2end/gateway/run.sh $(TARGET_DIR)/release/vtn
 
