@@ -7,13 +7,15 @@ cd "$(dirname "$0")/.."
 target=${CARGO_TARGET_DIR:-target}
 cargo bench -p openadr --bench codec -- --warm-up-time 1 --measurement-time 5 >/dev/null
 
+# Read before BENCHMARKS.md is rewritten, which would count as a change.
+revision="$(git rev-parse --short HEAD)$(git diff --quiet || echo ' (uncommitted changes)')"
 {
   echo "# Benchmarks"
   echo
   echo "Written by \`make bench\` (scripts/bench.sh); do not edit by hand."
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "- revision: $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (uncommitted changes)')"
+  echo "- revision: $revision"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
   echo "- rustc: $(rustc --version)"
   echo
