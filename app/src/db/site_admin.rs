@@ -66,8 +66,26 @@ pub async fn page_of_owner(
     per_page: u64,
     online_since: DateTime<Utc>,
 ) -> Result<(Vec<SiteSummary>, u64), DbErr> {
+    page_where(
+        db,
+        Condition::all().add(owned_by(owner)),
+        page,
+        per_page,
+        online_since,
+    )
+    .await
+}
+
+/// Page `page` (from 0) of the sites `matching`, by name, and how many match.
+async fn page_where(
+    db: &DatabaseConnection,
+    matching: Condition,
+    page: u64,
+    per_page: u64,
+    online_since: DateTime<Utc>,
+) -> Result<(Vec<SiteSummary>, u64), DbErr> {
     let pages = site::Entity::find()
-        .filter(owned_by(owner))
+        .filter(matching)
         .order_by_asc(site::Column::Name)
         .order_by_asc(site::Column::Id)
         .paginate(db, per_page);
@@ -192,16 +210,7 @@ pub async fn page(
     per_page: u64,
     online_since: DateTime<Utc>,
 ) -> Result<(Vec<SiteSummary>, u64), DbErr> {
-    let pages = site::Entity::find()
-        .order_by_asc(site::Column::Name)
-        .order_by_asc(site::Column::Id)
-        .paginate(db, per_page);
-    let total = pages.num_items().await?;
-    let sites = pages.fetch_page(page).await?;
-    Ok((
-        sites.iter().map(|m| summary(m, online_since)).collect(),
-        total,
-    ))
+    page_where(db, Condition::all(), page, per_page, online_since).await
 }
 
 /// Page `page` (from 0) of the live registrations by VEN name, and how many
