@@ -21,6 +21,7 @@ pub mod reports;
 pub mod sessions;
 pub mod settlement;
 pub mod site_admin;
+pub mod site_lists;
 pub mod sites;
 pub mod telemetry;
 pub mod users;

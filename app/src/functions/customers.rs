@@ -36,13 +36,13 @@ pub async fn get_customer(
     page: u64,
 ) -> Result<(Customer, Vec<SiteSummary>, u64), AppError> {
     use super::ssr::found;
-    use crate::db::{self, UiSettings, customers, site_admin};
+    use crate::db::{self, UiSettings, customers, site_lists};
     crate::auth::ssr::require(crate::models::Role::Viewer).await?;
     let db = db::from_context()?;
     let customer = found(customers::get(&db, id).await?, "customer")?;
     let online_since = UiSettings::from_context().online_since();
     let (sites, total) =
-        site_admin::page_of_owner(&db, Some(id), page, SITES_PER_PAGE, online_since).await?;
+        site_lists::page_of_owner(&db, Some(id), page, SITES_PER_PAGE, online_since).await?;
     Ok((customer, sites, total))
 }
 

@@ -11,7 +11,7 @@ pub const PER_PAGE: u64 = 24;
 /// events not yet over; any signed-in user may read it.
 #[server(endpoint = "overview")]
 pub async fn get_overview(page: u64) -> Result<Overview, AppError> {
-    use crate::db::{self, UiSettings, customers, day_ahead, event_views, site_admin};
+    use crate::db::{self, UiSettings, customers, day_ahead, event_views, site_lists};
     use crate::models::{CustomerSites, event::EventFilter};
     /// Sites a card lists: all when there are this few, else the offline ones.
     const SHOWN: u64 = 12;
@@ -21,10 +21,10 @@ pub async fn get_overview(page: u64) -> Result<Overview, AppError> {
     let online_since = UiSettings::from_context().online_since();
     let page = customers::page(&db, page, PER_PAGE).await?;
     let ids: Vec<i32> = page.customers.iter().map(|c| c.id).collect();
-    let counts = site_admin::counts(&db, &ids, online_since).await?;
+    let counts = site_lists::counts(&db, &ids, online_since).await?;
     let group = |owner: Option<i32>| {
         let counts = counts.get(&owner).copied().unwrap_or_default();
-        site_admin::group(&db, owner, counts, SHOWN, online_since)
+        site_lists::group(&db, owner, counts, SHOWN, online_since)
     };
     let mut customers = Vec::with_capacity(page.customers.len());
     for customer in page.customers {

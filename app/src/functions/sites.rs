@@ -13,10 +13,10 @@ pub const FOUND_AT_MOST: u64 = 50;
 /// name, as (key, name), for pickers.
 #[server(endpoint = "find_sites")]
 pub async fn find_sites(text: String) -> Result<Vec<(i32, String)>, AppError> {
-    use crate::db::{self, site_admin};
+    use crate::db::{self, site_lists};
     crate::auth::ssr::require(crate::models::Role::Viewer).await?;
     let db = db::from_context()?;
-    Ok(site_admin::search(&db, &text, FOUND_AT_MOST).await?)
+    Ok(site_lists::search(&db, &text, FOUND_AT_MOST).await?)
 }
 
 /// Everything the site page shows.

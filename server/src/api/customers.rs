@@ -6,7 +6,7 @@ use super::id::Id;
 use super::paging::{Paged, Paging};
 use super::problem::Problem;
 use crate::openadr::OadrSettings;
-use app::db::{customers, site_admin};
+use app::db::{customers, site_lists};
 use app::models::Role;
 use app::models::customer::{Customer, CustomerForm};
 use app::models::site::SiteSummary;
@@ -63,7 +63,7 @@ pub async fn show(
     let customer = customers::get(&db, id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("no customer {id}")))?;
-    let sites = site_admin::list(&db, Some(id), settings.online_since()).await?;
+    let sites = site_lists::list(&db, Some(id), settings.online_since()).await?;
     Ok(Json(CustomerDetail { customer, sites }))
 }
 

@@ -7,7 +7,7 @@ use super::auth::Client;
 use super::id::Id;
 use super::paging::{Paged, Paging};
 use super::problem::Problem;
-use app::db::{site_admin, ven_messages};
+use app::db::{site_lists, ven_messages};
 use app::models::Role;
 use app::models::site::Registration;
 use axum::extract::rejection::QueryRejection;
@@ -27,7 +27,7 @@ pub async fn list(
 ) -> Result<Paged<Registration>, Problem> {
     let Query(paging) = paging?;
     let at = paging.checked()?;
-    let (registrations, total) = site_admin::registrations(&db, at.0, at.1).await?;
+    let (registrations, total) = site_lists::registrations(&db, at.0, at.1).await?;
     Ok(Paged::new(
         registrations,
         total,

@@ -6,7 +6,7 @@ use super::id::Id;
 use super::paging::{Paged, Paging};
 use super::problem::Problem;
 use crate::openadr::OadrSettings;
-use app::db::{site_admin, sites};
+use app::db::{site_admin, site_lists, sites};
 use app::models::Role;
 use app::models::site::{SiteDetail, SiteForm, SiteSummary};
 use axum::Json;
@@ -30,7 +30,7 @@ pub async fn list(
 ) -> Result<Paged<SiteSummary>, Problem> {
     let Query(paging) = paging?;
     let at = paging.checked()?;
-    let (sites, total) = site_admin::page(&db, at.0, at.1, settings.online_since()).await?;
+    let (sites, total) = site_lists::page(&db, at.0, at.1, settings.online_since()).await?;
     Ok(Paged::new(sites, total, at, "/api/v1/sites"))
 }
 
