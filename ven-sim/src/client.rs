@@ -41,8 +41,27 @@ pub struct Connection {
     target: Target,
     connector: Option<TlsConnector>,
     sender: Option<SendRequest<Full<Bytes>>>,
+    /// Whether the open connection has already carried an exchange.
+    reused: bool,
+    /// What it took to keep connected.
+    pub counts: Counts,
+}
+
+/// Reconnections, over a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
     /// Connections opened (each a full TLS handshake with TLS).
     pub handshakes: u64,
+    /// Requests sent again on a new connection because the VTN had closed the
+    /// kept-alive one (after 30 s idle) before answering them.
+    pub resent: u64,
+}
+
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, other: Self) {
+        self.handshakes += other.handshakes;
+        self.resent += other.resent;
+    }
 }
 
 impl Connection {
@@ -54,7 +73,8 @@ impl Connection {
                 target,
                 connector: None,
                 sender: None,
-                handshakes: 0,
+                reused: false,
+                counts: Counts::default(),
             });
         };
         let mut roots = rustls::RootCertStore::empty();
@@ -79,7 +99,8 @@ impl Connection {
             target,
             connector: Some(TlsConnector::from(Arc::new(config))),
             sender: None,
-            handshakes: 0,
+            reused: false,
+            counts: Counts::default(),
         })
     }
 
@@ -109,36 +130,81 @@ impl Connection {
                 }
             };
             self.sender = Some(sender);
-            self.handshakes += 1;
+            self.reused = false;
+            self.counts.handshakes += 1;
         }
         self.sender.as_mut().ok_or_else(|| anyhow!("no connection"))
     }
 
     /// Posts an XML body to `path` and returns the answer's body.
+    ///
+    /// A server may close a kept-alive connection while a request is on its
+    /// way (the VTN closes connections idle for 30 s); like any HTTP client,
+    /// a request that failed that way before any answer is sent once more on a
+    /// new connection. On a new connection nothing is retried.
     pub async fn post(&mut self, path: &str, xml: String) -> Result<Bytes> {
+        let body = Bytes::from(xml);
+        let reused = self.reused && self.sender.as_ref().is_some_and(|s| !s.is_closed());
+        match self.exchange(path, body.clone()).await {
+            Err(Failure::Unanswered(_)) if reused => {
+                self.counts.resent += 1;
+                self.exchange(path, body).await.map_err(Failure::into_error)
+            }
+            answer => answer.map_err(Failure::into_error),
+        }
+    }
+
+    async fn exchange(&mut self, path: &str, body: Bytes) -> Result<Bytes, Failure> {
         let host = self.target.host.clone();
-        let sender = self.open().await?;
-        sender.ready().await?;
+        let sender = self.open().await.map_err(Failure::Other)?;
+        if let Err(error) = sender.ready().await {
+            self.sender = None;
+            return Err(Failure::Unanswered(error));
+        }
         let request = Request::post(path)
             .header("host", host)
             .header("content-type", "application/xml")
-            .body(Full::new(Bytes::from(xml)))?;
+            .body(Full::new(body))
+            .map_err(|e| Failure::Other(e.into()))?;
         let response = match sender.send_request(request).await {
             Ok(response) => response,
             Err(error) => {
                 self.sender = None;
-                return Err(error.into());
+                return Err(if error.is_canceled() || error.is_incomplete_message() {
+                    Failure::Unanswered(error)
+                } else {
+                    Failure::Other(error.into())
+                });
             }
         };
+        self.reused = true;
         if !response.status().is_success() {
-            bail!("HTTP {}", response.status());
+            return Err(Failure::Other(anyhow!("HTTP {}", response.status())));
         }
-        Ok(response.into_body().collect().await?.to_bytes())
+        let body = response.into_body().collect().await;
+        Ok(body.map_err(|e| Failure::Other(e.into()))?.to_bytes())
     }
 
     /// Closes the connection (the next request makes a full handshake).
     pub fn close(&mut self) {
         self.sender = None;
+    }
+}
+
+/// Why an exchange failed.
+enum Failure {
+    /// The connection closed before any answer came.
+    Unanswered(hyper::Error),
+    /// Anything else.
+    Other(anyhow::Error),
+}
+
+impl Failure {
+    fn into_error(self) -> anyhow::Error {
+        match self {
+            Failure::Unanswered(error) => error.into(),
+            Failure::Other(error) => error,
+        }
     }
 }
 
@@ -168,11 +234,11 @@ impl Pool {
         self.connections[n].lock().await.post(path, xml).await
     }
 
-    /// Connections opened so far (waits for requests in flight).
-    pub async fn handshakes(&self) -> u64 {
-        let mut total = 0;
+    /// Reconnections so far (waits for requests in flight).
+    pub async fn counts(&self) -> Counts {
+        let mut total = Counts::default();
         for connection in &self.connections {
-            total += connection.lock().await.handshakes;
+            total += connection.lock().await.counts;
         }
         total
     }
@@ -217,12 +283,12 @@ impl Link {
         }
     }
 
-    /// Full TLS handshakes made on the VEN's own connection (a pool counts its
-    /// own, see [`Pool::handshakes`]).
-    pub fn handshakes(&self) -> u64 {
+    /// Reconnections of the VEN's own connection (a pool counts its own, see
+    /// [`Pool::counts`]).
+    pub fn counts(&self) -> Counts {
         match &self.route {
-            Route::Own(connection) => connection.handshakes,
-            Route::Shared(_) => 0,
+            Route::Own(connection) => connection.counts,
+            Route::Shared(_) => Counts::default(),
         }
     }
 
@@ -258,6 +324,8 @@ fn base_path(token: Option<&str>) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
 
     #[test]
     fn tokens_prefix_the_service_path_and_bad_ones_are_refused() {
@@ -269,5 +337,96 @@ mod tests {
         for bad in ["", "a/b", "a b", "tök", "a?b"] {
             assert!(base_path(Some(bad)).is_err(), "{bad:?} accepted");
         }
+    }
+
+    /// Reads one request (headers and a Content-Length body); false at EOF.
+    async fn read_request(socket: &mut TcpStream) -> bool {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&seen[..end]).to_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                if seen.len() >= end + 4 + length {
+                    return true;
+                }
+            }
+            match socket.read(&mut buf).await.unwrap() {
+                0 => return false,
+                n => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+    }
+
+    async fn answer(socket: &mut TcpStream, body: &str) {
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(response.as_bytes()).await.unwrap();
+    }
+
+    /// A plain HTTP server whose first connection answers one request and
+    /// then drops the next one unanswered; later connections answer all.
+    async fn closing_server() -> SocketAddr {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut first, _) = listener.accept().await.unwrap();
+            assert!(read_request(&mut first).await);
+            answer(&mut first, "one").await;
+            assert!(read_request(&mut first).await);
+            drop(first);
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                tokio::spawn(async move {
+                    while read_request(&mut socket).await {
+                        answer(&mut socket, "again").await;
+                    }
+                });
+            }
+        });
+        addr
+    }
+
+    fn plain(addr: SocketAddr) -> Connection {
+        let target = Target {
+            addr,
+            host: "localhost".into(),
+            ca_pem: None,
+        };
+        Connection::new(target, None).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_request_the_server_dropped_on_a_kept_alive_connection_is_sent_again() {
+        let mut connection = plain(closing_server().await);
+        assert_eq!(connection.post("/a", "<x/>".into()).await.unwrap(), "one");
+        assert_eq!(connection.post("/b", "<x/>".into()).await.unwrap(), "again");
+        assert_eq!(
+            connection.counts,
+            Counts {
+                handshakes: 2,
+                resent: 1
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_on_a_new_connection_fails() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            loop {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                read_request(&mut socket).await;
+            }
+        });
+        let mut connection = plain(addr);
+        assert!(connection.post("/a", "<x/>".into()).await.is_err());
+        assert_eq!(connection.counts.resent, 0);
     }
 }

@@ -66,8 +66,8 @@ pub struct Summary {
     pub polling: Duration,
     /// VENs that registered (or had registered beforehand).
     pub registered: usize,
-    /// Full TLS handshakes.
-    pub handshakes: u64,
+    /// Full TLS handshakes, and requests resent on a new connection.
+    pub connections: client::Counts,
 }
 
 /// Registers every VEN that has no venID yet, then lets them poll for
@@ -221,7 +221,7 @@ pub async fn run(
     }
     while let Some(joined) = running.join_next().await {
         let ven = joined?;
-        summary.handshakes += ven.handshakes();
+        summary.connections += ven.counts();
         summary.stats.merge(ven.stats);
     }
     summary.polling = polling.elapsed();
@@ -232,7 +232,7 @@ pub async fn run(
         progress.abort();
     }
     if let Some(pool) = pool {
-        summary.handshakes += pool.handshakes().await;
+        summary.connections += pool.counts().await;
     }
     Ok(summary)
 }

@@ -185,12 +185,13 @@ async fn main() -> Result<()> {
 
 fn print(summary: &ven_sim::Summary) {
     println!(
-        "{} VENs registered in {:.2} s ({:.0}/s); polled for {:.2} s; {} TLS handshakes",
+        "{} VENs registered in {:.2} s ({:.0}/s); polled for {:.2} s; {} TLS handshakes; {} requests resent after the VTN closed an idle connection",
         summary.registered,
         summary.registration.as_secs_f64(),
         summary.registered as f64 / summary.registration.as_secs_f64().max(1e-9),
         summary.polling.as_secs_f64(),
-        summary.handshakes
+        summary.connections.handshakes,
+        summary.connections.resent
     );
     if summary.stats.readings > 0 {
         println!(
@@ -236,7 +237,8 @@ fn print(summary: &ven_sim::Summary) {
             "registered": summary.registered,
             "registration_seconds": summary.registration.as_secs_f64(),
             "polling_seconds": summary.polling.as_secs_f64(),
-            "handshakes": summary.handshakes,
+            "handshakes": summary.connections.handshakes,
+            "resent": summary.connections.resent,
             "errors": summary.stats.errors(),
             "readings": summary.stats.readings,
             "messages": json,

@@ -97,9 +97,9 @@ impl Ven {
         !self.ven_id.is_empty()
     }
 
-    /// Full TLS handshakes made on its own connection.
-    pub fn handshakes(&self) -> u64 {
-        self.link.handshakes()
+    /// Reconnections of its own connection.
+    pub fn counts(&self) -> crate::client::Counts {
+        self.link.counts()
     }
 
     /// Sends a message, records latency and code, returns the answer.

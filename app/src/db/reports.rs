@@ -46,21 +46,22 @@ pub struct OfferedPoint {
     pub max_period_secs: Option<i64>,
 }
 
-/// Replaces what a site offers; the site's earlier requests end (the VEN
-/// starts over after a new registration).
+/// Replaces what a site offers and returns it as stored; the site's earlier
+/// requests end (the VEN starts over after a new registration).
 pub async fn register(
     db: &DatabaseConnection,
     site_id: i32,
     points: Vec<OfferedPoint>,
-) -> Result<(), DbErr> {
+) -> Result<Vec<report_description::Model>, DbErr> {
     let txn = db.begin().await?;
     report_description::Entity::delete_many()
         .filter(report_description::Column::SiteId.eq(site_id))
         .exec(&txn)
         .await?;
     let now = Utc::now();
-    for point in points {
-        report_description::ActiveModel {
+    let rows = points
+        .into_iter()
+        .map(|point| report_description::ActiveModel {
             site_id: Set(site_id),
             report_specifier_id: Set(point.report_specifier_id),
             report_name: Set(point.report_name.trim_start_matches("METADATA_").to_owned()),
@@ -74,10 +75,13 @@ pub async fn register(
             max_period_secs: Set(point.max_period_secs),
             registered_at: Set(now),
             ..Default::default()
-        }
-        .insert(&txn)
+        });
+    // One statement for every point: each query is a round trip to the
+    // database's thread, which is what a registration costs most.
+    let mut offered = report_description::Entity::insert_many(rows)
+        .exec_with_returning(&txn)
         .await?;
-    }
+    offered.sort_by_key(|d| d.id);
     report_request::Entity::update_many()
         .col_expr(report_request::Column::State, Expr::value(CANCELLED))
         .col_expr(report_request::Column::UpdatedAt, Expr::value(now))
@@ -85,7 +89,8 @@ pub async fn register(
         .filter(report_request::Column::State.is_not_in([CANCELLED]))
         .exec(&txn)
         .await?;
-    txn.commit().await
+    txn.commit().await?;
+    Ok(offered)
 }
 
 /// What a site offers.
@@ -127,8 +132,13 @@ pub async fn create_request(
     site_id: i32,
     new: NewRequest,
 ) -> Result<report_request::Model, DbErr> {
-    let now = Utc::now();
-    let request = report_request::ActiveModel {
+    let request = new_request(site_id, new, Utc::now()).insert(db).await?;
+    super::changes::OUTBOX.site(site_id);
+    Ok(request)
+}
+
+fn new_request(site_id: i32, new: NewRequest, now: DateTime<Utc>) -> report_request::ActiveModel {
+    report_request::ActiveModel {
         site_id: Set(site_id),
         report_request_id: Set(super::sites::new_id("rr")),
         report_specifier_id: Set(new.report_specifier_id),
@@ -145,19 +155,16 @@ pub async fn create_request(
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await?;
-    super::changes::OUTBOX.site(site_id);
-    Ok(request)
 }
 
 /// The requests the VTN makes by default of what a site offers: every point
 /// of its TELEMETRY_USAGE and TELEMETRY_STATUS reports, at its program's
 /// granularity and report-back period (within the VEN's sampling limits),
-/// reporting for a year.
+/// reporting for a year. `offered` is what [`register`] stored.
 pub async fn request_defaults(
     db: &DatabaseConnection,
     site_id: i32,
+    offered: &[report_description::Model],
     now: DateTime<Utc>,
 ) -> Result<Vec<report_request::Model>, DbErr> {
     let program = super::programs::first_of_site(db, site_id).await?;
@@ -167,13 +174,12 @@ pub async fn request_defaults(
             (p.status_granularity_secs, p.status_report_back_secs),
         )
     });
-    let offered = offered(db, site_id).await?;
     let mut specifiers: Vec<(&str, &str)> = offered
         .iter()
         .map(|d| (d.report_specifier_id.as_str(), d.report_name.as_str()))
         .collect();
     specifiers.dedup();
-    let mut created = Vec::new();
+    let mut wanted = Vec::new();
     for (specifier, name) in specifiers {
         let (granularity, report_back) = match name {
             "TELEMETRY_USAGE" => usage,
@@ -206,7 +212,14 @@ pub async fn request_defaults(
             rids: points.iter().map(|d| d.rid.clone()).collect(),
             sent: true,
         };
-        created.push(create_request(db, site_id, request).await?);
+        wanted.push(new_request(site_id, request, now));
+    }
+    let mut created = report_request::Entity::insert_many(wanted)
+        .exec_with_returning(db)
+        .await?;
+    created.sort_by_key(|r| r.id);
+    if !created.is_empty() {
+        super::changes::OUTBOX.site(site_id);
     }
     Ok(created)
 }
@@ -258,6 +271,28 @@ pub async fn set_state(db: &DatabaseConnection, id: i32, state: &str) -> Result<
         // Something to send again; which site's would take a query.
         super::changes::OUTBOX.all();
     }
+    Ok(())
+}
+
+/// The VEN acknowledged these requests (oadrCreatedReport): those of the
+/// site's still requested become created; others (unknown, or already further
+/// along) stay as they are.
+pub async fn created(
+    db: &DatabaseConnection,
+    site_id: i32,
+    report_request_ids: &[&str],
+) -> Result<(), DbErr> {
+    if report_request_ids.is_empty() {
+        return Ok(());
+    }
+    report_request::Entity::update_many()
+        .col_expr(report_request::Column::State, Expr::value(CREATED))
+        .col_expr(report_request::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(report_request::Column::SiteId.eq(site_id))
+        .filter(report_request::Column::ReportRequestId.is_in(report_request_ids.iter().copied()))
+        .filter(report_request::Column::State.eq(REQUESTED))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -342,4 +377,111 @@ pub async fn confirm_cancellations(db: &DatabaseConnection, site_id: i32) -> Res
 /// The rIDs a request asked for.
 pub fn rids(request: &report_request::Model) -> Vec<String> {
     serde_json::from_str(&request.rids).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::sites;
+    use crate::db::testing::database;
+
+    fn point(specifier: &str, name: &str, rid: &str) -> OfferedPoint {
+        OfferedPoint {
+            report_specifier_id: specifier.into(),
+            report_name: name.into(),
+            rid: rid.into(),
+            report_type: "usage".into(),
+            reading_type: "Direct Read".into(),
+            item_kind: Some("powerReal".into()),
+            units: Some("W".into()),
+            si_scale: None,
+            min_period_secs: Some(60),
+            max_period_secs: Some(3600),
+        }
+    }
+
+    async fn registered(db: &DatabaseConnection, name: &str) -> (i32, Vec<report_request::Model>) {
+        let site = sites::create(db, name, name, None).await.unwrap();
+        let points = vec![
+            point("usage", "METADATA_TELEMETRY_USAGE", "power"),
+            point("usage", "METADATA_TELEMETRY_USAGE", "energy"),
+            point("status", "METADATA_TELEMETRY_STATUS", "status"),
+            point("history", "METADATA_HISTORY_USAGE", "power"),
+        ];
+        let offered = register(db, site.id, points).await.unwrap();
+        let requests = request_defaults(db, site.id, &offered, Utc::now())
+            .await
+            .unwrap();
+        (site.id, requests)
+    }
+
+    #[tokio::test]
+    async fn registering_stores_the_offer_and_requests_telemetry_in_one_go() {
+        let db = database().await;
+        let (site, requests) = registered(&db, "north").await;
+        let stored: Vec<(String, String, String)> = offered(&db, site)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.report_specifier_id, d.report_name, d.rid))
+            .collect();
+        assert_eq!(
+            stored[0],
+            ("usage".into(), "TELEMETRY_USAGE".into(), "power".into())
+        );
+        assert_eq!(stored.len(), 4);
+        let asked: Vec<(&str, Vec<String>, i64)> = requests
+            .iter()
+            .map(|r| (r.report_specifier_id.as_str(), rids(r), r.granularity_secs))
+            .collect();
+        assert_eq!(
+            asked,
+            [
+                ("usage", vec!["power".to_owned(), "energy".to_owned()], 3600),
+                ("status", vec!["status".to_owned()], 300),
+            ]
+        );
+        assert!(requests.iter().all(|r| r.state == REQUESTED && r.sent));
+
+        // A new registration replaces the offer and ends the old requests.
+        let again = register(&db, site, vec![point("usage", "TELEMETRY_USAGE", "power")])
+            .await
+            .unwrap();
+        assert_eq!(again.len(), 1);
+        let states: Vec<String> = self::requests(&db, site)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.state)
+            .collect();
+        assert_eq!(states, [CANCELLED, CANCELLED]);
+    }
+
+    #[tokio::test]
+    async fn only_the_sites_own_requested_requests_become_created() {
+        let db = database().await;
+        let (north, mine) = registered(&db, "north").await;
+        let (south, theirs) = registered(&db, "south").await;
+        set_state(&db, mine[1].id, RECEIVING).await.unwrap();
+        let ids = [
+            mine[0].report_request_id.as_str(),
+            mine[1].report_request_id.as_str(),
+            theirs[0].report_request_id.as_str(),
+            "rr-unknown",
+        ];
+        created(&db, north, &ids).await.unwrap();
+        let states = |site| {
+            let db = db.clone();
+            async move {
+                self::requests(&db, site)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r.state)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(states(north).await, [CREATED, RECEIVING]);
+        assert_eq!(states(south).await, [REQUESTED, REQUESTED]);
+    }
 }

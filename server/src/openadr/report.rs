@@ -29,9 +29,8 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
     match message {
         Message::RegisterReport(register) => {
             let points = register.reports.iter().flat_map(offered_points).collect();
-            reports::register(db, site.id, points).await?;
-            let requests = reports::request_defaults(db, site.id, Utc::now()).await?;
-            let offered = reports::offered(db, site.id).await?;
+            let offered = reports::register(db, site.id, points).await?;
+            let requests = reports::request_defaults(db, site.id, &offered, Utc::now()).await?;
             tracing::info!(ven_id = %site.ven_id, offered = offered.len(), requested = requests.len(), "VEN registered its reports");
             Ok(RegisteredReport {
                 response: EiResponse::ok(register.request_id),
@@ -41,12 +40,8 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
             .into())
         }
         Message::CreatedReport(created) => {
-            for id in &created.pending {
-                let request = reports::request(db, site.id, id.as_str()).await?;
-                if let Some(request) = request.filter(|r| r.state == reports::REQUESTED) {
-                    reports::set_state(db, request.id, reports::CREATED).await?;
-                }
-            }
+            let ids: Vec<&str> = created.pending.iter().map(|id| id.as_str()).collect();
+            reports::created(db, site.id, &ids).await?;
             Ok(acknowledge(created.response.request_id, &site.ven_id))
         }
         Message::UpdateReport(update) => {

@@ -80,7 +80,10 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
     assert_eq!(summary.registered, 200);
     assert_eq!(summary.stats.errors(), 0);
     assert!(summary.stats.count("oadrPoll") >= 200, "every VEN polled");
-    assert_eq!(summary.handshakes, 200, "one keep-alive connection per VEN");
+    assert_eq!(
+        summary.connections.handshakes, 200,
+        "one keep-alive connection per VEN"
+    );
 
     // What the VTN stored: every VEN registered, answered the event, and sent telemetry
     // whose measured power is below the baseline while the event is active.
@@ -156,7 +159,10 @@ async fn token_url_vens_share_connections_and_are_known_by_their_tokens() {
         "{:?}",
         summary.stats.lines(summary.polling)
     );
-    assert_eq!(summary.handshakes, 4, "40 VENs over 4 shared connections");
+    assert_eq!(
+        summary.connections.handshakes, 4,
+        "40 VENs over 4 shared connections"
+    );
 
     // Each VEN is a site of its own to the VTN, found by its token (none has
     // a certificate), and every reading it acknowledged was committed.
