@@ -4,6 +4,12 @@ use anyhow::Result;
 use server::config::{Cli, Command};
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than the system allocator: a request allocates and frees
+/// many small buffers (HTTP, TLS, XML), and glibc's malloc and free were about
+/// a fifth of the VTN's CPU under load (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let cli = Cli::load()?;

@@ -64,12 +64,13 @@ impl Pusher {
         let mut backoff: HashMap<i32, (u32, Instant)> = HashMap::new();
         let mut running: JoinSet<(site::Model, Result<()>)> = JoinSet::new();
         let mut busy: HashSet<i32> = HashSet::new();
+        let mut last_started = 0;
         let mut tick = tokio::time::interval(self.interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         while !*shutdown.borrow() {
             tokio::select! {
                 _ = tick.tick() => {
-                    if let Err(error) = self.start_due(&state, &backoff, &mut busy, &mut running).await {
+                    if let Err(error) = self.start_due(&state, &backoff, &mut busy, &mut last_started, &mut running).await {
                         tracing::warn!(%error, "reading the push sites failed");
                     }
                 }
@@ -87,22 +88,35 @@ impl Pusher {
         }
     }
 
+    /// Starts draining the sites that have something to push, in turn: the
+    /// scan resumes after the site started last, so with more such sites than
+    /// [`CONCURRENT`] every one gets its turn rather than the first few.
     async fn start_due(
         &self,
         state: &AppState,
         backoff: &HashMap<i32, (u32, Instant)>,
         busy: &mut HashSet<i32>,
+        last_started: &mut i32,
         running: &mut JoinSet<(site::Model, Result<()>)>,
     ) -> Result<()> {
         let now = Instant::now();
-        for site in sites::push_sites(&state.db).await? {
-            if running.len() >= CONCURRENT {
-                break;
-            }
-            let waiting = backoff.get(&site.id).is_some_and(|(_, next)| now < *next);
-            if waiting || !busy.insert(site.id) {
-                continue;
-            }
+        let mut due: Vec<site::Model> = sites::push_sites(&state.db)
+            .await?
+            .into_iter()
+            .filter(|site| {
+                // A site known to have nothing pending costs no task.
+                !state.sites.idle(site.id)
+                    && !busy.contains(&site.id)
+                    && backoff.get(&site.id).is_none_or(|(_, next)| now >= *next)
+            })
+            .collect();
+        due.sort_by_key(|site| (site.id <= *last_started, site.id));
+        for site in due
+            .into_iter()
+            .take(CONCURRENT.saturating_sub(running.len()))
+        {
+            busy.insert(site.id);
+            *last_started = site.id;
             let (pusher, state) = (self.clone(), state.clone());
             running.spawn(async move {
                 let result = pusher.drain(&state, &site).await;

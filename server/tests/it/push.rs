@@ -3,7 +3,7 @@
 
 use crate::common::TestServer;
 use crate::oadr::{post, registration};
-use app::db::{events, programs};
+use app::db::{events, programs, reports, ven_messages};
 use app::models::event::NewEvent;
 use bytes::Bytes;
 use chrono::{TimeDelta, Utc};
@@ -11,6 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use openadr::event::{CreatedEvent, EventResponse};
+use openadr::report::{CanceledReport, CreatedReport};
 use openadr::values::OptType;
 use openadr::{EiResponse, Message, ReadOptions};
 use std::convert::Infallible;
@@ -24,7 +25,8 @@ use tokio_rustls::TlsAcceptor;
 type Received = Arc<Mutex<Vec<(String, String)>>>;
 
 /// Serves the VEN side of push on `listener`: answers an oadrDistributeEvent
-/// with optIn for every event, anything else with oadrResponse 200.
+/// with optIn for every event, oadrCreateReport and oadrCancelReport as a VEN
+/// does, anything else with oadrResponse 200.
 fn serve_ven(listener: TcpListener, acceptor: TlsAcceptor, ven_id: String, received: Received) {
     tokio::spawn(async move {
         loop {
@@ -67,6 +69,22 @@ fn serve_ven(listener: TcpListener, acceptor: TlsAcceptor, ven_id: String, recei
                                     ven_id: ven_id.as_str().into(),
                                 }
                                 .into(),
+                                Message::CreateReport(c) => CreatedReport {
+                                    response: EiResponse::ok(c.request_id.clone()),
+                                    pending: c
+                                        .requests
+                                        .iter()
+                                        .map(|r| r.report_request_id.clone())
+                                        .collect(),
+                                    ven_id: Some(ven_id.as_str().into()),
+                                }
+                                .into(),
+                                Message::CancelReport(c) => CanceledReport {
+                                    response: EiResponse::ok(c.request_id.clone()),
+                                    pending: Vec::new(),
+                                    ven_id: Some(ven_id.as_str().into()),
+                                }
+                                .into(),
                                 _ => openadr::register::Response {
                                     response: EiResponse::ok("".into()),
                                     ven_id: None,
@@ -84,6 +102,25 @@ fn serve_ven(listener: TcpListener, acceptor: TlsAcceptor, ven_id: String, recei
             });
         }
     });
+}
+
+/// A VEN endpoint's TLS: a certificate for localhost from the VTN's VEN CA
+/// (which the VTN trusts for push endpoints), and the VTN's client
+/// certificate required.
+fn endpoint_tls(vtn: &TestServer) -> TlsAcceptor {
+    let pki = vtn.dir.path().join("pki");
+    let ca = server::pki::CertificateAuthority::load(
+        &std::fs::read_to_string(pki.join("ven-ca.pem")).unwrap(),
+        &std::fs::read_to_string(pki.join("ven-ca.key")).unwrap(),
+    )
+    .unwrap();
+    let endpoint = ca.issue_server(&["localhost"]).unwrap();
+    let tls = ven_tls(
+        &endpoint.cert_pem,
+        &endpoint.key_pem,
+        &std::fs::read(pki.join("server-ca.pem")).unwrap(),
+    );
+    TlsAcceptor::from(Arc::new(tls))
 }
 
 /// The VEN endpoint's TLS: its own certificate, and the VTN's client
@@ -162,25 +199,13 @@ async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
     assert_eq!(pending.delivered_modification, None);
 
     // The VEN comes up with a certificate from the VEN CA and requires the VTN's client certificate.
-    let pki = vtn.dir.path().join("pki");
-    let ca = server::pki::CertificateAuthority::load(
-        &std::fs::read_to_string(pki.join("ven-ca.pem")).unwrap(),
-        &std::fs::read_to_string(pki.join("ven-ca.key")).unwrap(),
-    )
-    .unwrap();
-    let endpoint = ca.issue_server(&["localhost"]).unwrap();
-    let vtn_ca = ven_tls(
-        &endpoint.cert_pem,
-        &endpoint.key_pem,
-        &std::fs::read(pki.join("server-ca.pem")).unwrap(),
-    );
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
         .await
         .unwrap();
     let received: Received = Arc::default();
     serve_ven(
         listener,
-        TlsAcceptor::from(Arc::new(vtn_ca)),
+        endpoint_tls(&vtn),
         site.ven_id.clone(),
         received.clone(),
     );
@@ -256,22 +281,10 @@ async fn a_ven_that_never_answers_holds_up_only_itself() {
             held.push(tcp);
         }
     });
-    let pki = vtn.dir.path().join("pki");
-    let ca = server::pki::CertificateAuthority::load(
-        &std::fs::read_to_string(pki.join("ven-ca.pem")).unwrap(),
-        &std::fs::read_to_string(pki.join("ven-ca.key")).unwrap(),
-    )
-    .unwrap();
-    let endpoint = ca.issue_server(&["localhost"]).unwrap();
-    let tls = ven_tls(
-        &endpoint.cert_pem,
-        &endpoint.key_pem,
-        &std::fs::read(pki.join("server-ca.pem")).unwrap(),
-    );
     let received: Received = Arc::default();
     serve_ven(
         live_listener,
-        TlsAcceptor::from(Arc::new(tls)),
+        endpoint_tls(&vtn),
         sites[1].ven_id.clone(),
         received.clone(),
     );
@@ -321,5 +334,179 @@ async fn a_ven_that_never_answers_holds_up_only_itself() {
         assert!(Instant::now() < deadline, "no oadrRegisterReport pushed");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    vtn.server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_push_ven_gets_its_turn_when_there_are_more_than_run_at_once() {
+    let vtn =
+        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let db = &vtn.server.db;
+    let program = programs::create(db, "Shed", "http://utility.example/shed", 3600)
+        .await
+        .unwrap();
+    // More VENs than the VTN pushes to at once (32), behind one endpoint.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received: Received = Arc::default();
+    let mut sites = Vec::new();
+    for n in 0..40 {
+        let name = format!("push-ven-{n}");
+        let (cert, site) = vtn.new_ven(&name).await;
+        let mut register = registration(&name);
+        register.http_pull_model = Some(false);
+        register.transport_address = Some(format!(
+            "https://localhost:{port}/ven/{n}/OpenADR2/Simple/2.0b"
+        ));
+        post(&vtn.client(Some(&cert)), "EiRegisterParty", register).await;
+        sites.push(site);
+    }
+    let last = sites.last().unwrap();
+    serve_ven(
+        listener,
+        endpoint_tls(&vtn),
+        last.ven_id.clone(),
+        received.clone(),
+    );
+    programs::add_site(db, program.id, last.id).await.unwrap();
+    let event = events::create(
+        db,
+        &NewEvent::simple(
+            program.id,
+            vec![last.id],
+            Utc::now() + TimeDelta::hours(1),
+            3600,
+            1.0,
+        ),
+    )
+    .await
+    .unwrap();
+
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let got: std::collections::HashSet<String> = received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, name)| name == "oadrRegisterReport")
+            .map(|(path, _)| path.clone())
+            .collect();
+        let delivery = events::delivery(db, event.id, last.id)
+            .await
+            .unwrap()
+            .unwrap();
+        if got.len() == 40 && delivery.opt_type.as_deref() == Some("optIn") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} of 40 VENs got the VTN's METADATA; the last VEN's event: {delivery:?}",
+            got.len()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    vtn.server.shutdown().await;
+}
+
+/// Waits until `done` holds, failing with `what` after 20 s.
+async fn eventually<F: std::future::Future<Output = bool>>(
+    what: &str,
+    mut done: impl FnMut() -> F,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done().await {
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_requests_their_cancellation_and_reregistration_are_pushed() {
+    let vtn =
+        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let db = &vtn.server.db;
+    let (cert, site) = vtn.new_ven("push-ven").await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received: Received = Arc::default();
+    serve_ven(
+        listener,
+        endpoint_tls(&vtn),
+        site.ven_id.clone(),
+        received.clone(),
+    );
+    let mut register = registration("push-ven");
+    register.http_pull_model = Some(false);
+    register.transport_address = Some(format!("https://localhost:{port}/OpenADR2/Simple/2.0b"));
+    post(&vtn.client(Some(&cert)), "EiRegisterParty", register).await;
+    let got = |name: &'static str, service: &'static str| {
+        let received = received.clone();
+        move || {
+            let received = received.clone();
+            async move {
+                received
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .any(|(path, n)| n == name && path.ends_with(service))
+            }
+        }
+    };
+    eventually("no METADATA pushed", got("oadrRegisterReport", "/EiReport")).await;
+
+    // A request the operator makes later goes out as oadrCreateReport; the
+    // VEN's oadrCreatedReport moves it on.
+    let request = reports::create_request(
+        db,
+        site.id,
+        reports::NewRequest {
+            report_specifier_id: "usage".into(),
+            report_name: "TELEMETRY_USAGE".into(),
+            granularity_secs: 60,
+            report_back_secs: 300,
+            interval_start: Utc::now(),
+            interval_secs: 86_400,
+            rids: vec!["power".into()],
+            sent: false,
+        },
+    )
+    .await
+    .unwrap();
+    let state = |id| async move {
+        reports::requests(db, site.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| r.state)
+            .unwrap()
+    };
+    eventually("oadrCreatedReport not applied", || async {
+        state(request.id).await == reports::CREATED
+    })
+    .await;
+    assert!(got("oadrCreateReport", "/EiReport")().await);
+
+    // Stopping it pushes oadrCancelReport; oadrCanceledReport ends it.
+    reports::stop(db, request.id).await.unwrap();
+    eventually("oadrCanceledReport not applied", || async {
+        state(request.id).await == reports::CANCELLED
+    })
+    .await;
+    assert!(got("oadrCancelReport", "/EiReport")().await);
+
+    // A re-registration request is pushed to EiRegisterParty and recorded as delivered.
+    ven_messages::queue(db, site.id, ven_messages::REREGISTER)
+        .await
+        .unwrap();
+    eventually(
+        "no oadrRequestReregistration pushed",
+        got("oadrRequestReregistration", "/EiRegisterParty"),
+    )
+    .await;
+    eventually("the re-registration request is still pending", || async {
+        ven_messages::next(db, site.id).await.unwrap().is_none()
+    })
+    .await;
     vtn.server.shutdown().await;
 }
