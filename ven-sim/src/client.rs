@@ -170,7 +170,7 @@ impl Connection {
             Ok(response) => response,
             Err(error) => {
                 self.sender = None;
-                return Err(if error.is_canceled() || error.is_incomplete_message() {
+                return Err(if closed_unanswered(&error) {
                     Failure::Unanswered(error)
                 } else {
                     Failure::Other(error.into())
@@ -189,6 +189,53 @@ impl Connection {
     pub fn close(&mut self) {
         self.sender = None;
     }
+}
+
+/// Whether the connection ended before any answer: closed, or reset because
+/// the VTN closed it with the request unread.
+fn closed_unanswered(error: &hyper::Error) -> bool {
+    let reset = std::error::Error::source(error)
+        .and_then(|cause| cause.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| {
+            matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+            )
+        });
+    error.is_canceled() || error.is_incomplete_message() || reset
+}
+
+/// A short reason for a failed exchange, for the statistics.
+pub fn reason(error: &anyhow::Error) -> &'static str {
+    let top = error.to_string();
+    if top.starts_with("connecting to the VTN") {
+        return "connect";
+    }
+    if top.starts_with("TLS handshake") {
+        return "TLS handshake";
+    }
+    if top.starts_with("HTTP ") {
+        return "HTTP status";
+    }
+    for cause in error.chain() {
+        if let Some(error) = cause.downcast_ref::<hyper::Error>() {
+            if error.is_incomplete_message() || error.is_canceled() {
+                return "connection closed before an answer";
+            }
+            if error.is_timeout() {
+                return "timeout";
+            }
+        }
+        if let Some(error) = cause.downcast_ref::<std::io::Error>() {
+            return match error.kind() {
+                std::io::ErrorKind::ConnectionReset => "connection reset",
+                std::io::ErrorKind::BrokenPipe => "broken pipe",
+                std::io::ErrorKind::TimedOut => "timeout",
+                _ => "I/O",
+            };
+        }
+    }
+    "other"
 }
 
 /// Why an exchange failed.
@@ -370,8 +417,9 @@ mod tests {
     }
 
     /// A plain HTTP server whose first connection answers one request and
-    /// then drops the next one unanswered; later connections answer all.
-    async fn closing_server() -> SocketAddr {
+    /// then drops the next one unanswered (closing the connection, or
+    /// resetting it); later connections answer all.
+    async fn closing_server(reset: bool) -> SocketAddr {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {
@@ -379,6 +427,10 @@ mod tests {
             assert!(read_request(&mut first).await);
             answer(&mut first, "one").await;
             assert!(read_request(&mut first).await);
+            if reset {
+                // With a zero linger, closing sends a reset.
+                first.set_zero_linger().unwrap();
+            }
             drop(first);
             loop {
                 let (mut socket, _) = listener.accept().await.unwrap();
@@ -403,16 +455,19 @@ mod tests {
 
     #[tokio::test]
     async fn a_request_the_server_dropped_on_a_kept_alive_connection_is_sent_again() {
-        let mut connection = plain(closing_server().await);
-        assert_eq!(connection.post("/a", "<x/>".into()).await.unwrap(), "one");
-        assert_eq!(connection.post("/b", "<x/>".into()).await.unwrap(), "again");
-        assert_eq!(
-            connection.counts,
-            Counts {
-                handshakes: 2,
-                resent: 1
-            }
-        );
+        for reset in [false, true] {
+            let mut connection = plain(closing_server(reset).await);
+            assert_eq!(connection.post("/a", "<x/>".into()).await.unwrap(), "one");
+            assert_eq!(connection.post("/b", "<x/>".into()).await.unwrap(), "again");
+            assert_eq!(
+                connection.counts,
+                Counts {
+                    handshakes: 2,
+                    resent: 1
+                },
+                "reset: {reset}"
+            );
+        }
     }
 
     #[tokio::test]
@@ -426,7 +481,19 @@ mod tests {
             }
         });
         let mut connection = plain(addr);
-        assert!(connection.post("/a", "<x/>".into()).await.is_err());
+        let error = connection.post("/a", "<x/>".into()).await.unwrap_err();
+        assert_eq!(reason(&error), "connection closed before an answer");
         assert_eq!(connection.counts.resent, 0);
+    }
+
+    #[tokio::test]
+    async fn a_vtn_that_is_not_there_is_a_connect_failure() {
+        let addr = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let error = plain(addr).post("/a", "<x/>".into()).await.unwrap_err();
+        assert_eq!(reason(&error), "connect");
     }
 }

@@ -10,8 +10,8 @@ pub struct Series {
     pub latencies: Vec<u32>,
     /// Answers by OpenADR response code (200 included).
     pub codes: BTreeMap<u16, u64>,
-    /// Transport failures (connection, TLS, HTTP).
-    pub failures: u64,
+    /// Transport failures (connection, TLS, HTTP, unreadable answers) by reason.
+    pub failures: BTreeMap<&'static str, u64>,
 }
 
 /// All message types.
@@ -29,15 +29,20 @@ pub struct Stats {
 }
 
 impl Stats {
-    /// Records an exchange.
-    pub fn record(&mut self, message: &'static str, latency: Duration, code: Option<u16>) {
+    /// Records an exchange: the answer's response code, or why none came.
+    pub fn record(
+        &mut self,
+        message: &'static str,
+        latency: Duration,
+        code: Result<u16, &'static str>,
+    ) {
         let series = self.series.entry(message).or_default();
         series
             .latencies
             .push(u32::try_from(latency.as_micros()).unwrap_or(u32::MAX));
         match code {
-            Some(code) => *series.codes.entry(code).or_default() += 1,
-            None => series.failures += 1,
+            Ok(code) => *series.codes.entry(code).or_default() += 1,
+            Err(reason) => *series.failures.entry(reason).or_default() += 1,
         }
     }
 
@@ -49,7 +54,9 @@ impl Stats {
             for (code, n) in s.codes {
                 *series.codes.entry(code).or_default() += n;
             }
-            series.failures += s.failures;
+            for (reason, n) in s.failures {
+                *series.failures.entry(reason).or_default() += n;
+            }
         }
         self.readings += other.readings;
         for (message, n) in other.pushed {
@@ -72,7 +79,7 @@ impl Stats {
             .series
             .values()
             .map(|s| {
-                s.failures
+                s.failures.values().sum::<u64>()
                     + s.codes
                         .iter()
                         .filter(|(c, _)| **c != 200)
@@ -134,8 +141,8 @@ impl Stats {
                     .filter(|(c, _)| **c != 200)
                     .map(|(c, n)| (c.to_string(), *n))
                     .collect();
-                if s.failures > 0 {
-                    errors.insert("transport".into(), s.failures);
+                for (reason, n) in &s.failures {
+                    errors.insert(format!("transport: {reason}"), *n);
                 }
                 Line {
                     message,
@@ -160,13 +167,18 @@ mod tests {
     fn percentiles_and_errors_are_computed() {
         let mut stats = Stats::default();
         for i in 1..=100 {
-            stats.record("oadrPoll", Duration::from_micros(i), Some(200));
+            stats.record("oadrPoll", Duration::from_micros(i), Ok(200));
         }
-        stats.record("oadrPoll", Duration::from_micros(5), Some(452));
-        stats.record("oadrPoll", Duration::from_micros(5), None);
+        stats.record("oadrPoll", Duration::from_micros(5), Ok(452));
+        stats.record(
+            "oadrPoll",
+            Duration::from_micros(5),
+            Err("connection refused"),
+        );
         let line = &stats.lines(Duration::from_secs(1))[0];
         assert_eq!((line.count, line.p50, line.max), (102, 50, 100));
         assert_eq!(line.errors.get("452"), Some(&1));
+        assert_eq!(line.errors.get("transport: connection refused"), Some(&1));
         assert_eq!(stats.errors(), 2);
     }
 

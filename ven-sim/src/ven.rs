@@ -106,16 +106,26 @@ impl Ven {
     async fn send(&mut self, service: &str, message: Message) -> Result<Message> {
         let name = message.name();
         let started = Instant::now();
-        let result = self.link.post(service, message.to_xml()).await;
-        let answer =
-            result.and_then(|body| Ok(openadr::read(&body, ReadOptions::default())?.message));
-        match &answer {
-            Ok(message) => self
-                .stats
-                .record(name, started.elapsed(), Some(response_code(message))),
-            Err(_) => self.stats.record(name, started.elapsed(), None),
+        let body = match self.link.post(service, message.to_xml()).await {
+            Ok(body) => body,
+            Err(error) => {
+                let reason = crate::client::reason(&error);
+                self.stats.record(name, started.elapsed(), Err(reason));
+                return Err(error);
+            }
+        };
+        match openadr::read(&body, ReadOptions::default()) {
+            Ok(read) => {
+                let code = response_code(&read.message);
+                self.stats.record(name, started.elapsed(), Ok(code));
+                Ok(read.message)
+            }
+            Err(error) => {
+                self.stats
+                    .record(name, started.elapsed(), Err("unreadable answer"));
+                Err(error.into())
+            }
         }
-        answer
     }
 
     /// Query, registration and report registration.
