@@ -148,7 +148,7 @@ pub async fn start(config: Config) -> Result<Server> {
         .await
         .context("loading the sites")?;
     let state = AppState {
-        leptos: leptos_options(&config, https_addr)?,
+        leptos: Arc::new(leptos_options(&config, https_addr)?),
         db: db.clone(),
         metrics: metrics::handle(),
         oadr: Arc::new(oadr),

@@ -5,7 +5,7 @@ use crate::{api, export, health, metrics, middleware, openadr, whoami};
 use app::{App, shell};
 use axum::Router;
 use axum::routing::{get, post, put};
-use leptos::prelude::provide_context;
+use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
 use std::time::Duration;
 
@@ -23,7 +23,7 @@ pub fn router(state: AppState, request_timeout: Duration) -> Router {
         provide_context(ui);
         provide_context(ven_ca.clone());
     };
-    let leptos = state.leptos.clone();
+    let leptos = LeptosOptions::clone(&state.leptos);
 
     let router = Router::new()
         .route("/healthz", get(health::healthz))

@@ -10,11 +10,14 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 
-/// The server's shared state.
+/// The server's shared state. Handlers take it by value (a clone per
+/// request), so every field is a handle: cloning costs a few reference counts.
 #[derive(Clone, FromRef)]
 pub struct AppState {
-    /// Where the built site lives and how to render it.
-    pub leptos: LeptosOptions,
+    /// Where the built site lives and how to render it (a dozen strings:
+    /// shared rather than copied for every request).
+    #[from_ref(skip)]
+    pub leptos: Arc<LeptosOptions>,
     /// The database pool.
     pub db: DatabaseConnection,
     /// Renders `/metrics`.
@@ -29,4 +32,11 @@ pub struct AppState {
     pub sites: SiteIndex,
     /// The VEN client CA, to issue VEN certificates.
     pub ven_ca: Arc<app::pki::VenCa>,
+}
+
+/// Leptos's handlers take the options by value.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        LeptosOptions::clone(&state.leptos)
+    }
 }
