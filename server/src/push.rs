@@ -157,7 +157,7 @@ impl Pusher {
             let (answer_type, code) = match parsed {
                 Ok(parsed) => {
                     let name = parsed.message.name();
-                    match from_ven(state, site.clone(), parsed.message).await {
+                    match from_ven(state, Arc::new(site.clone()), parsed.message).await {
                         Ok(()) => (name, 200),
                         Err(error) => {
                             tracing::info!(ven_id = %site.ven_id, %error, "the VEN's answer to a push was refused");

@@ -94,7 +94,9 @@ struct Inner {
 
 #[derive(Debug)]
 struct Entry {
-    site: site::Model,
+    /// Shared with the requests that found it: a poll takes a reference
+    /// count, not a copy of the row.
+    site: Arc<site::Model>,
     /// `changes::SITES` version taken before the site was read.
     version: u64,
     /// [`Outside`] epoch taken before the site was read.
@@ -143,7 +145,7 @@ impl Inner {
         .copied()
     }
 
-    fn insert(&mut self, mut site: site::Model, version: u64, epoch: u64) {
+    fn insert(&mut self, mut site: site::Model, version: u64, epoch: u64) -> Arc<site::Model> {
         if let Some(old) = self.by_id.remove(&site.id) {
             // A contact not yet written is newer than the database's.
             site.last_contact = site.last_contact.max(old.site.last_contact);
@@ -155,16 +157,18 @@ impl Inner {
         if let Some(h) = &site.token_hash {
             self.by_token_hash.insert(h.clone(), site.id);
         }
+        let site = Arc::new(site);
         self.by_id.insert(
             site.id,
             Entry {
-                site,
+                site: site.clone(),
                 version,
                 epoch,
                 loaded: Instant::now(),
                 idle: None,
             },
         );
+        site
     }
 
     fn unmap(&mut self, site: &site::Model) {
@@ -229,7 +233,7 @@ impl SiteIndex {
         &self,
         db: &DatabaseConnection,
         key: Key<'_>,
-    ) -> Result<Option<site::Model>, DbErr> {
+    ) -> Result<Option<Arc<site::Model>>, DbErr> {
         let hashed = match key {
             Key::Fingerprint(f) => Hashed::Fingerprint(f),
             Key::Token(t) => Hashed::TokenHash(sites::token_hash(t)),
@@ -250,16 +254,13 @@ impl SiteIndex {
             Key::Token(t) => sites::by_token(db, t).await?,
         };
         let mut inner = self.write();
-        match &found {
-            Some(site) => inner.insert(site.clone(), version, epoch),
-            None => inner.forget(&hashed),
-        }
-        Ok(found.map(|mut site| {
-            if let Some(entry) = inner.by_id.get(&site.id) {
-                site.last_contact = entry.site.last_contact;
+        Ok(match found {
+            Some(site) => Some(inner.insert(site, version, epoch)),
+            None => {
+                inner.forget(&hashed);
+                None
             }
-            site
-        }))
+        })
     }
 
     /// Whether the site is known to have nothing to receive now (see
@@ -346,7 +347,7 @@ impl SiteIndex {
             let mut inner = self.write();
             match inner.by_id.get_mut(&site.id) {
                 Some(entry) if !stale(entry.site.last_contact) => return,
-                Some(entry) => entry.site.last_contact = Some(now),
+                Some(entry) => Arc::make_mut(&mut entry.site).last_contact = Some(now),
                 None => {}
             }
         }
@@ -545,7 +546,7 @@ mod tests {
         };
         let name = async |index: &SiteIndex| {
             let found = index.find(&db, Key::Fingerprint("AA:05")).await.unwrap();
-            found.unwrap().name
+            found.unwrap().name.clone()
         };
 
         // Older than TRUST_FOR, but nobody else wrote: served from memory (a

@@ -12,6 +12,7 @@ use axum::body::Bytes;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use openadr::{EiResponse, Message, Mode, ReadOptions};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// OpenADR behaviour the operator configures.
@@ -84,7 +85,7 @@ pub struct Request<'a> {
     /// Shared state.
     pub state: &'a AppState,
     /// The calling VEN's site.
-    pub site: site::Model,
+    pub site: Arc<site::Model>,
     /// The message.
     pub message: Message,
 }
@@ -218,7 +219,7 @@ async fn dispatch(request: Request<'_>, service: Service) -> Result<Message, Oad
 /// requests, and so on. A plain oadrResponse needs nothing.
 pub async fn from_ven(
     state: &AppState,
-    site: site::Model,
+    site: Arc<site::Model>,
     message: Message,
 ) -> Result<(), OadrError> {
     let service = match &message {
@@ -247,7 +248,7 @@ pub async fn from_ven(
 }
 
 /// The site of the caller: by certificate fingerprint or by URL token.
-async fn identify(state: &AppState, caller: Caller) -> Result<site::Model, OadrError> {
+async fn identify(state: &AppState, caller: Caller) -> Result<Arc<site::Model>, OadrError> {
     match caller {
         Caller::Certificate(cert) => {
             let fingerprint = cert.fingerprint.to_string();
