@@ -129,18 +129,28 @@ pub async fn serve(state: &AppState, caller: Caller, body: Bytes, service: Servi
         }
     };
     let xml = answer.to_xml();
-    state.logbook.record(message_log::Entry {
-        at: chrono::Utc::now(),
-        site_id: outcome.site_id,
-        service: service.as_str(),
-        message_type: outcome.message_type,
-        response_type: answer.name(),
-        request_id: outcome.request_id,
-        response_code: code,
-        deviations: outcome.deviations,
-        request_xml: String::from_utf8_lossy(&body).into_owned(),
-        response_xml: xml.clone(),
-    });
+    // A poll with nothing due is counted below and shows as the site's last
+    // contact, but is not logged: the log keeps 200 exchanges per site, and
+    // a VEN polling every 10 s would push an event's delivery out of it
+    // within half an hour (and writing every poll costs more than the poll).
+    let idle_poll = outcome.message_type == "oadrPoll"
+        && code == 200
+        && matches!(answer, Message::Response(_))
+        && outcome.deviations.is_empty();
+    if !idle_poll {
+        state.logbook.record(message_log::Entry {
+            at: chrono::Utc::now(),
+            site_id: outcome.site_id,
+            service: service.as_str(),
+            message_type: outcome.message_type,
+            response_type: answer.name(),
+            request_id: outcome.request_id,
+            response_code: code,
+            deviations: outcome.deviations,
+            request_xml: String::from_utf8_lossy(&body).into_owned(),
+            response_xml: xml.clone(),
+        });
+    }
     let labels = [
         ("service", service.as_str()),
         ("message", outcome.message_type),

@@ -85,10 +85,12 @@ async fn a_trusted_gateways_certificate_header_identifies_the_ven_and_a_forged_o
         ("x-ssl-client-verify", "SUCCESS"),
     ];
 
-    assert_eq!(
-        code(&post_plain(gateway, trusted, &verified, poll()).await),
-        200
-    );
+    // Something to deliver, so that the trusted poll is logged (idle ones are not).
+    app::db::ven_messages::queue(&vtn.server.db, site.id, app::db::ven_messages::REREGISTER)
+        .await
+        .unwrap();
+    let delivered = post_plain(gateway, trusted, &verified, poll()).await;
+    assert_eq!(delivered.name(), "oadrRequestReregistration");
     let unverified = [
         ("x-ssl-client-cert", pem.as_str()),
         ("x-ssl-client-verify", "FAILED:unknown CA"),

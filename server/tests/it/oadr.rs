@@ -586,32 +586,59 @@ async fn pending_deliveries_survive_a_restart_and_delivered_ones_are_not_resent(
 }
 
 #[tokio::test]
-async fn every_exchange_is_in_the_message_log() {
+async fn exchanges_are_in_the_message_log_but_idle_polls_only_count() {
     let vtn = TestServer::start().await;
     let (cert, site) = vtn.new_ven("v").await;
-    post(
-        &vtn.client(Some(&cert)),
-        "OadrPoll",
-        Poll {
-            ven_id: site.ven_id.as_str().into(),
-        },
-    )
-    .await;
+    let client = vtn.client(Some(&cert));
+    let poll = |ven_id: &str| Poll {
+        ven_id: ven_id.into(),
+    };
+    // Nothing due: answered, the contact recorded, nothing logged.
+    assert_eq!(
+        code(&post(&client, "OadrPoll", poll(&site.ven_id)).await),
+        200
+    );
+    // A refused poll and a poll that delivers something are logged.
+    assert_eq!(
+        code(&post(&client, "OadrPoll", poll("someone-else")).await),
+        452
+    );
+    ven_messages::queue(&vtn.server.db, site.id, ven_messages::REREGISTER)
+        .await
+        .unwrap();
+    let delivered = post(&client, "OadrPoll", poll(&site.ven_id)).await;
+    assert_eq!(delivered.name(), "oadrRequestReregistration");
+    assert_eq!(
+        code(&post(&client, "OadrPoll", poll(&site.ven_id)).await),
+        200
+    );
     vtn.server.logbook.flush().await;
     let log = app::db::message_log::recent(&vtn.server.db, site.id, 10)
         .await
         .unwrap();
-    assert_eq!(log.len(), 1);
+    let logged: Vec<(&str, &str, &str, i32)> = log
+        .iter()
+        .rev()
+        .map(|e| {
+            (
+                e.service.as_str(),
+                e.message_type.as_str(),
+                e.response_type.as_str(),
+                e.response_code,
+            )
+        })
+        .collect();
     assert_eq!(
-        (
-            log[0].service.as_str(),
-            log[0].message_type.as_str(),
-            log[0].response_code
-        ),
-        ("OadrPoll", "oadrPoll", 200)
+        logged,
+        [
+            ("OadrPoll", "oadrPoll", "oadrResponse", 452),
+            ("OadrPoll", "oadrPoll", "oadrRequestReregistration", 200),
+        ]
     );
+    let delivery = &log[0];
     assert!(
-        log[0].request_xml.contains("oadrPoll") && log[0].response_xml.contains("oadrResponse")
+        delivery.request_xml.contains("oadrPoll")
+            && delivery.response_xml.contains("oadrRequestReregistration")
     );
     vtn.server.shutdown().await;
 }

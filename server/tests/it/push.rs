@@ -177,18 +177,7 @@ async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
         .await
         .unwrap();
     programs::add_site(db, program.id, site.id).await.unwrap();
-    let event = events::create(
-        db,
-        &NewEvent::simple(
-            program.id,
-            vec![site.id],
-            Utc::now() + TimeDelta::hours(1),
-            3600,
-            1.0,
-        ),
-    )
-    .await
-    .unwrap();
+    let event = shed_in_an_hour(db, program.id, vec![site.id]).await;
 
     // The VEN is down: the event stays pending.
     tokio::time::sleep(Duration::from_millis(800)).await;
@@ -289,18 +278,7 @@ async fn a_ven_that_never_answers_holds_up_only_itself() {
         received.clone(),
     );
 
-    let event = events::create(
-        db,
-        &NewEvent::simple(
-            program.id,
-            sites.iter().map(|s| s.id).collect(),
-            Utc::now() + TimeDelta::hours(1),
-            3600,
-            1.0,
-        ),
-    )
-    .await
-    .unwrap();
+    let event = shed_in_an_hour(db, program.id, sites.iter().map(|s| s.id).collect()).await;
     let started = Instant::now();
     // Well inside the 15 s a push to the silent VEN takes to time out.
     let deadline = started + Duration::from_secs(8);
@@ -369,18 +347,7 @@ async fn every_push_ven_gets_its_turn_when_there_are_more_than_run_at_once() {
         received.clone(),
     );
     programs::add_site(db, program.id, last.id).await.unwrap();
-    let event = events::create(
-        db,
-        &NewEvent::simple(
-            program.id,
-            vec![last.id],
-            Utc::now() + TimeDelta::hours(1),
-            3600,
-            1.0,
-        ),
-    )
-    .await
-    .unwrap();
+    let event = shed_in_an_hour(db, program.id, vec![last.id]).await;
 
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -406,6 +373,17 @@ async fn every_push_ven_gets_its_turn_when_there_are_more_than_run_at_once() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     vtn.server.shutdown().await;
+}
+
+/// A one-hour SIMPLE event for `sites`, starting in an hour.
+async fn shed_in_an_hour(
+    db: &sea_orm::DatabaseConnection,
+    program_id: i32,
+    sites: Vec<i32>,
+) -> app::db::entity::event::Model {
+    let start = Utc::now() + TimeDelta::hours(1);
+    let event = NewEvent::simple(program_id, sites, start, 3600, 1.0);
+    events::create(db, &event).await.unwrap()
 }
 
 /// Waits until `done` holds, failing with `what` after 20 s.
