@@ -4,6 +4,7 @@
 pub mod client;
 pub mod provision;
 pub mod push;
+pub mod script;
 pub mod stats;
 pub mod ven;
 
@@ -116,7 +117,12 @@ pub async fn run(
         let inbox = inboxes[n].take();
         registering.spawn(async move {
             let link = link(&settings.target, pool, &identity.credential)?;
-            let mut ven = Ven::new(identity.ven_name, link, settings.policy, identity.ven_id);
+            let mut ven = Ven::new(
+                identity.ven_name,
+                link,
+                settings.policy.clone(),
+                identity.ven_id,
+            );
             if let Some(address) = address {
                 ven = ven.pushed_at(address);
             }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use ven_sim::client::Target;
+use ven_sim::script::OptScript;
 use ven_sim::ven::Policy;
 use ven_sim::{Settings, provision};
 
@@ -42,9 +43,15 @@ struct Args {
     /// `--push`, the wait between wake-ups (1s when 0s).
     #[arg(long, default_value = "0s", value_parser = humantime::parse_duration)]
     poll_interval: Duration,
-    /// Share of events each VEN opts out of (0–1).
+    /// Share of events each VEN opts out of (0–1), where `--opt-script` says
+    /// nothing.
     #[arg(long, default_value_t = 0.1)]
     opt_out: f64,
+    /// A file of `ven,event,optIn|optOut` lines (patterns: exact, `prefix*`
+    /// or `*`; the first match decides) saying which VENs opt in or out of
+    /// which events.
+    #[arg(long, value_name = "FILE")]
+    opt_script: Option<std::path::PathBuf>,
     /// Send telemetry every this many polls, or wake-ups with `--push` (0:
     /// never).
     #[arg(long, default_value_t = 5)]
@@ -115,6 +122,14 @@ async fn main() -> Result<()> {
         let pem = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         Some(Arc::new(pem))
     };
+    let script = match &args.opt_script {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the opt script {}", path.display()))?;
+            OptScript::parse(&text).with_context(|| format!("opt script {}", path.display()))?
+        }
+        None => OptScript::default(),
+    };
     let identities = if let Some(fleet) = &args.fleet {
         let text = std::fs::read_to_string(fleet)
             .with_context(|| format!("reading --fleet {}", fleet.display()))?;
@@ -152,6 +167,7 @@ async fn main() -> Result<()> {
         poll_interval: args.poll_interval,
         policy: Policy {
             opt_out_fraction: args.opt_out,
+            script: std::sync::Arc::new(script),
             update_every: args.update_every,
             baseline_w: 10_000.0,
             report_intervals: usize::from(args.report_intervals),

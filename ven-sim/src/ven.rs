@@ -3,6 +3,7 @@
 //! drops while an event is active.
 
 use crate::client::Link;
+use crate::script::OptScript;
 use crate::stats::Stats;
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
@@ -18,13 +19,17 @@ use openadr::report::{
 use openadr::values::{Duration, OptType, ReadingType, ReportName, ReportType};
 use openadr::{EiResponse, ItemBase, Message, ReadOptions};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// How a VEN answers events.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Policy {
-    /// Share of events (0–1) the VEN opts out of.
+    /// Share of events (0–1) the VEN opts out of, where the script says
+    /// nothing.
     pub opt_out_fraction: f64,
+    /// Decisions per VEN and event, before the share.
+    pub script: Arc<OptScript>,
     /// Send telemetry every this many polls (0: never).
     pub update_every: u64,
     /// Baseline power in W.
@@ -71,6 +76,7 @@ impl Ven {
     /// A VEN named `name` that sends over `link`; `ven_id` when it registered
     /// beforehand (see [`Self::registered`]).
     pub fn new(name: String, link: Link, policy: Policy, ven_id: Option<String>) -> Self {
+        let history = (policy.report_intervals > 1).then(|| Utc::now() - HISTORY);
         Self {
             name,
             ven_id: ven_id.unwrap_or_default(),
@@ -81,7 +87,7 @@ impl Ven {
             usage_request: None,
             polls: 0,
             transport_address: None,
-            history: (policy.report_intervals > 1).then(|| Utc::now() - HISTORY),
+            history,
         }
     }
 
@@ -281,11 +287,14 @@ impl Ven {
                         );
                     }
                     if event.response_required == ResponseRequired::Always {
-                        let opt = if rand::random::<f64>() < self.policy.opt_out_fraction {
-                            OptType::OptOut
-                        } else {
-                            OptType::OptIn
-                        };
+                        let scripted = self.policy.script.decide(&self.name, &id);
+                        let opt = scripted.unwrap_or_else(|| {
+                            if rand::random::<f64>() < self.policy.opt_out_fraction {
+                                OptType::OptOut
+                            } else {
+                                OptType::OptIn
+                            }
+                        });
                         responses.push(EventResponse {
                             code: 200,
                             description: None,
@@ -549,6 +558,7 @@ mod tests {
         let link = Link::own(Connection::new(target, None).unwrap(), None).unwrap();
         let policy = Policy {
             opt_out_fraction: 0.0,
+            script: Arc::default(),
             update_every: 1,
             baseline_w: 10_000.0,
             report_intervals,

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use ven_sim::client::Target;
 use ven_sim::provision::{Credential, Identity};
+use ven_sim::script::OptScript;
 use ven_sim::ven::Policy;
 use ven_sim::{Settings, provision};
 
@@ -59,8 +60,13 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         },
         duration: Duration::from_secs(10),
         poll_interval: Duration::ZERO,
+        // Scripted: the VENs whose names start with sim-1 opt out of this
+        // event, the others (the share is zero) opt in.
         policy: Policy {
-            opt_out_fraction: 0.1,
+            script: Arc::new(
+                OptScript::parse(&format!("sim-1*,{},optOut\n", event.event_id)).unwrap(),
+            ),
+            opt_out_fraction: 0.0,
             update_every: 5,
             baseline_w: 10_000.0,
             report_intervals: 1,
@@ -71,6 +77,7 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         progress: false,
         push: None,
     };
+    let identities_names: Vec<String> = identities.iter().map(|i| i.ven_name.clone()).collect();
     let summary = ven_sim::run(settings, identities, never_stop())
         .await
         .unwrap();
@@ -85,21 +92,26 @@ async fn two_hundred_simulated_vens_run_ten_seconds_without_errors() {
         "one keep-alive connection per VEN"
     );
 
-    // What the VTN stored: every VEN registered, answered the event, and sent telemetry
-    // whose measured power is below the baseline while the event is active.
-    let mut answered = 0;
-    for site in &site_ids {
+    // What the VTN stored: every VEN registered, answered the event as the
+    // script says, and sent telemetry whose measured power is below the
+    // baseline while the event is active.
+    let mut opted_out = 0;
+    for (site, identity) in site_ids.iter().zip(&identities_names) {
         let stored = app::db::sites::get(&db, *site).await.unwrap().unwrap();
         assert!(stored.registration_id.is_some());
         let delivery = app::db::events::delivery(&db, event.id, *site)
             .await
             .unwrap()
             .unwrap();
-        if matches!(delivery.opt_type.as_deref(), Some("optIn" | "optOut")) {
-            answered += 1;
-        }
+        let expected = if identity.starts_with("sim-1") {
+            opted_out += 1;
+            "optOut"
+        } else {
+            "optIn"
+        };
+        assert_eq!(delivery.opt_type.as_deref(), Some(expected), "{identity}");
     }
-    assert_eq!(answered, 200);
+    assert!(opted_out > 0 && opted_out < 200, "{opted_out}");
     let (from, to) = (
         Utc::now() - TimeDelta::hours(1),
         Utc::now() + TimeDelta::hours(1),
@@ -138,6 +150,7 @@ async fn token_url_vens_share_connections_and_are_known_by_their_tokens() {
         duration: Duration::from_secs(4),
         poll_interval: Duration::ZERO,
         policy: Policy {
+            script: Default::default(),
             opt_out_fraction: 0.0,
             update_every: 2,
             baseline_w: 10_000.0,

@@ -56,6 +56,7 @@ async fn pushed_events_are_delivered_and_the_vens_answers_stored() {
         // Every VEN opts out: an opt the VTN stored can only have come from
         // the VENs' answers, never from a default.
         policy: Policy {
+            script: Default::default(),
             opt_out_fraction: 1.0,
             update_every: 1,
             baseline_w: 10_000.0,
