@@ -158,8 +158,7 @@ fn ven_tls(cert_pem: &str, key_pem: &str, server_ca_pem: &[u8]) -> rustls::Serve
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
-    let vtn =
-        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let vtn = pushing_vtn().await;
     let (cert, site) = vtn.new_ven("push-ven").await;
     let db = &vtn.server.db;
     // The VEN's endpoint address is chosen now; nothing listens there yet.
@@ -173,9 +172,7 @@ async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
     register.transport_address = Some(format!("https://localhost:{port}/OpenADR2/Simple/2.0b"));
     post(&vtn.client(Some(&cert)), "EiRegisterParty", register).await;
 
-    let program = programs::create(db, "Shed", "http://utility.example/shed", 3600)
-        .await
-        .unwrap();
+    let program = shed_program(db).await;
     programs::add_site(db, program.id, site.id).await.unwrap();
     let event = shed_in_an_hour(db, program.id, vec![site.id]).await;
 
@@ -240,12 +237,9 @@ async fn events_are_pushed_answered_and_kept_pending_while_the_ven_is_down() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ven_that_never_answers_holds_up_only_itself() {
-    let vtn =
-        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let vtn = pushing_vtn().await;
     let db = &vtn.server.db;
-    let program = programs::create(db, "Shed", "http://utility.example/shed", 3600)
-        .await
-        .unwrap();
+    let program = shed_program(db).await;
     // The silent VEN registers first, so a VTN that pushed to one VEN at a
     // time would wait out its whole timeout before reaching the other.
     let mut sites = Vec::new();
@@ -317,12 +311,9 @@ async fn a_ven_that_never_answers_holds_up_only_itself() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_push_ven_gets_its_turn_when_there_are_more_than_run_at_once() {
-    let vtn =
-        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let vtn = pushing_vtn().await;
     let db = &vtn.server.db;
-    let program = programs::create(db, "Shed", "http://utility.example/shed", 3600)
-        .await
-        .unwrap();
+    let program = shed_program(db).await;
     // More VENs than the VTN pushes to at once (32), behind one endpoint.
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -375,6 +366,18 @@ async fn every_push_ven_gets_its_turn_when_there_are_more_than_run_at_once() {
     vtn.server.shutdown().await;
 }
 
+/// A VTN that pushes every 100 ms.
+async fn pushing_vtn() -> TestServer {
+    TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await
+}
+
+/// A program to enrol sites in.
+async fn shed_program(db: &sea_orm::DatabaseConnection) -> app::db::entity::program::Model {
+    programs::create(db, "Shed", "http://utility.example/shed", 3600)
+        .await
+        .unwrap()
+}
+
 /// A one-hour SIMPLE event for `sites`, starting in an hour.
 async fn shed_in_an_hour(
     db: &sea_orm::DatabaseConnection,
@@ -400,8 +403,7 @@ async fn eventually<F: std::future::Future<Output = bool>>(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn report_requests_their_cancellation_and_reregistration_are_pushed() {
-    let vtn =
-        TestServer::start_with(tempfile::tempdir().unwrap(), &["--push-interval", "100ms"]).await;
+    let vtn = pushing_vtn().await;
     let db = &vtn.server.db;
     let (cert, site) = vtn.new_ven("push-ven").await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
