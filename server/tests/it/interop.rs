@@ -3,14 +3,14 @@
 //! server over mTLS. Assertions are on what the VTN stored and on what the
 //! VEN says it received.
 
-use crate::common::TestServer;
+use crate::common::{TestServer, eventually};
 use app::db::{events, programs, sites, ven_messages};
 use app::models::event::{ExtraTargets, Interval, NewEvent, Signal};
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -65,21 +65,6 @@ impl Ven {
         self.lines()
             .into_iter()
             .find(|l| l["event_id"] == event_id && l["modification_number"] == modification)
-    }
-}
-
-/// Waits up to 30 s for `check` to return something.
-async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
-    what: &str,
-    mut check: impl FnMut() -> F,
-) -> T {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(value) = check().await {
-            return value;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 

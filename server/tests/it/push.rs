@@ -1,7 +1,7 @@
 //! Push delivery to a VEN endpoint (a small HTTPS server in the test, with a
 //! certificate from the VEN CA, requiring the VTN's client certificate).
 
-use crate::common::TestServer;
+use crate::common::{TestServer, eventually};
 use crate::oadr::{post, registration};
 use app::db::{events, programs, reports, ven_messages};
 use app::models::event::NewEvent;
@@ -389,16 +389,13 @@ async fn shed_in_an_hour(
     events::create(db, &event).await.unwrap()
 }
 
-/// Waits until `done` holds, failing with `what` after 20 s.
-async fn eventually<F: std::future::Future<Output = bool>>(
-    what: &str,
-    mut done: impl FnMut() -> F,
-) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done().await {
-        assert!(Instant::now() < deadline, "{what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+/// Whether the VEN endpoint received a `name` message at a path ending in `service`.
+fn got(received: &Received, name: &str, service: &str) -> bool {
+    received
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|(path, n)| n == name && path.ends_with(service))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -419,20 +416,14 @@ async fn report_requests_their_cancellation_and_reregistration_are_pushed() {
     register.http_pull_model = Some(false);
     register.transport_address = Some(format!("https://localhost:{port}/OpenADR2/Simple/2.0b"));
     post(&vtn.client(Some(&cert)), "EiRegisterParty", register).await;
-    let got = |name: &'static str, service: &'static str| {
+    let pushed = |name: &'static str, service: &'static str| {
         let received = received.clone();
         move || {
-            let received = received.clone();
-            async move {
-                received
-                    .lock()
-                    .unwrap()
-                    .iter()
-                    .any(|(path, n)| n == name && path.ends_with(service))
-            }
+            let done = got(&received, name, service);
+            async move { done.then_some(()) }
         }
     };
-    eventually("no METADATA pushed", got("oadrRegisterReport", "/EiReport")).await;
+    eventually("METADATA pushed", pushed("oadrRegisterReport", "/EiReport")).await;
 
     // A request the operator makes later goes out as oadrCreateReport; the
     // VEN's oadrCreatedReport moves it on.
@@ -452,40 +443,39 @@ async fn report_requests_their_cancellation_and_reregistration_are_pushed() {
     )
     .await
     .unwrap();
-    let state = |id| async move {
-        reports::requests(db, site.id)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|r| r.id == id)
-            .map(|r| r.state)
-            .unwrap()
+    let reaches = |wanted: &'static str| {
+        let id = request.report_request_id.clone();
+        move || {
+            let id = id.clone();
+            async move {
+                let stored = reports::request(db, site.id, &id).await.unwrap().unwrap();
+                (stored.state == wanted).then_some(())
+            }
+        }
     };
-    eventually("oadrCreatedReport not applied", || async {
-        state(request.id).await == reports::CREATED
-    })
-    .await;
-    assert!(got("oadrCreateReport", "/EiReport")().await);
+    eventually("oadrCreatedReport applied", reaches(reports::CREATED)).await;
+    assert!(got(&received, "oadrCreateReport", "/EiReport"));
 
     // Stopping it pushes oadrCancelReport; oadrCanceledReport ends it.
     reports::stop(db, request.id).await.unwrap();
-    eventually("oadrCanceledReport not applied", || async {
-        state(request.id).await == reports::CANCELLED
-    })
-    .await;
-    assert!(got("oadrCancelReport", "/EiReport")().await);
+    eventually("oadrCanceledReport applied", reaches(reports::CANCELLED)).await;
+    assert!(got(&received, "oadrCancelReport", "/EiReport"));
 
     // A re-registration request is pushed to EiRegisterParty and recorded as delivered.
     ven_messages::queue(db, site.id, ven_messages::REREGISTER)
         .await
         .unwrap();
     eventually(
-        "no oadrRequestReregistration pushed",
-        got("oadrRequestReregistration", "/EiRegisterParty"),
+        "oadrRequestReregistration pushed",
+        pushed("oadrRequestReregistration", "/EiRegisterParty"),
     )
     .await;
-    eventually("the re-registration request is still pending", || async {
-        ven_messages::next(db, site.id).await.unwrap().is_none()
+    eventually("the re-registration request delivered", || async {
+        ven_messages::next(db, site.id)
+            .await
+            .unwrap()
+            .is_none()
+            .then_some(())
     })
     .await;
     vtn.server.shutdown().await;
