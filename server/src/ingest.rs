@@ -72,9 +72,11 @@ async fn write(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
             .into_iter()
             .map(|job| ((job.site_id, job.readings), job.done))
             .unzip();
+        let started = std::time::Instant::now();
         match readings::store_many(&db, &batches).await {
             Ok(new) => {
-                tracing::debug!(reports = batches.len(), rows, new, "readings committed");
+                let ms = started.elapsed().as_secs_f64() * 1e3;
+                tracing::debug!(reports = batches.len(), rows, new, ms, "readings committed");
                 for done in waiting {
                     let _ = done.send(Ok(()));
                 }

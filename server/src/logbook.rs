@@ -89,8 +89,13 @@ async fn write(db: DatabaseConnection, mut rx: mpsc::Receiver<Command>) {
                 trim.insert(entry.site_id);
             }
         }
-        if let Err(error) = message_log::append(&db, batch, &trim).await {
-            tracing::warn!(%error, count, "could not write the OpenADR message log");
+        let started = std::time::Instant::now();
+        match message_log::append(&db, batch, &trim).await {
+            Ok(()) => {
+                let ms = started.elapsed().as_secs_f64() * 1e3;
+                tracing::debug!(count, trimmed = trim.len(), ms, "message log written");
+            }
+            Err(error) => tracing::warn!(%error, count, "could not write the OpenADR message log"),
         }
         for done in waiting {
             let _ = done.send(());

@@ -1,7 +1,8 @@
 //! The sites, in memory, for the requests of VENs: who is calling (by
 //! certificate fingerprint or URL token), whether the site has anything to
-//! receive, and when it was last heard from. An idle poll then needs no
-//! database at all.
+//! receive, when it was last heard from, and the report requests its
+//! oadrUpdateReports answer. An idle poll then needs no database at all, and
+//! a report no query before its readings are stored.
 //!
 //! Staying correct: what is read from the database is kept with the version
 //! of [`app::db::changes`] taken before the read, and is used only while no
@@ -19,8 +20,8 @@
 //! first.
 
 use app::db::changes;
-use app::db::entity::site;
-use app::db::sites;
+use app::db::entity::{report_request, site};
+use app::db::{reports, sites};
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use std::collections::HashMap;
@@ -104,6 +105,19 @@ struct Entry {
     loaded: Instant,
     /// The site had nothing pending as of this `changes::OUTBOX` version.
     idle: Option<Idle>,
+    /// The site's report requests, once a report asked for one.
+    requests: Option<Requests>,
+}
+
+/// A site's report requests as read, by reportRequestID.
+#[derive(Debug)]
+struct Requests {
+    /// `changes::REPORTS` version taken before they were read.
+    version: u64,
+    /// [`Outside`] epoch taken before they were read.
+    epoch: u64,
+    loaded: Instant,
+    by_id: HashMap<String, Arc<report_request::Model>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -146,10 +160,13 @@ impl Inner {
     }
 
     fn insert(&mut self, mut site: site::Model, version: u64, epoch: u64) -> Arc<site::Model> {
+        let mut requests = None;
         if let Some(old) = self.by_id.remove(&site.id) {
             // A contact not yet written is newer than the database's.
             site.last_contact = site.last_contact.max(old.site.last_contact);
             self.unmap(&old.site);
+            // Kept with their own version: the site row is not theirs.
+            requests = old.requests;
         }
         if let Some(f) = &site.fingerprint {
             self.by_fingerprint.insert(f.clone(), site.id);
@@ -166,6 +183,7 @@ impl Inner {
                 epoch,
                 loaded: Instant::now(),
                 idle: None,
+                requests,
             },
         );
         site
@@ -261,6 +279,44 @@ impl SiteIndex {
                 None
             }
         })
+    }
+
+    /// The site's report request with this reportRequestID, from memory when
+    /// it can be trusted, otherwise with all of the site's requests read
+    /// again (a VEN's reports answer the same few requests over and over).
+    pub async fn report_request(
+        &self,
+        db: &DatabaseConnection,
+        site_id: i32,
+        report_request_id: &str,
+    ) -> Result<Option<Arc<report_request::Model>>, DbErr> {
+        {
+            let inner = self.read();
+            if let Some(requests) = inner.by_id.get(&site_id).and_then(|e| e.requests.as_ref())
+                && (requests.loaded.elapsed() < TRUST_FOR
+                    || self.outside.quiet_since(requests.epoch))
+                && !changes::REPORTS.changed_since(site_id, requests.version)
+            {
+                return Ok(requests.by_id.get(report_request_id).cloned());
+            }
+        }
+        let version = changes::REPORTS.version();
+        let epoch = self.epoch();
+        let by_id: HashMap<String, Arc<report_request::Model>> = reports::requests(db, site_id)
+            .await?
+            .into_iter()
+            .map(|r| (r.report_request_id.clone(), Arc::new(r)))
+            .collect();
+        let found = by_id.get(report_request_id).cloned();
+        if let Some(entry) = self.write().by_id.get_mut(&site_id) {
+            entry.requests = Some(Requests {
+                version,
+                epoch,
+                loaded: Instant::now(),
+                by_id,
+            });
+        }
+        Ok(found)
     }
 
     /// Whether the site is known to have nothing to receive now (see
@@ -481,6 +537,88 @@ mod tests {
 
         index.mark_idle(site.id, changes::OUTBOX.version(), Some(Utc::now()));
         assert!(!index.idle(site.id), "an event fell due");
+    }
+
+    #[tokio::test]
+    async fn report_requests_come_from_memory_until_one_of_the_sites_changes() {
+        let db = database().await;
+        sites::create(&db, "a", "a", Some("AA:06")).await.unwrap();
+        // Clear of the site IDs other tests report changes to (the register
+        // is process-wide).
+        db.execute_unprepared("update sites set id = 987656")
+            .await
+            .unwrap();
+        let site_id = 987656;
+        let index = SiteIndex::load(&db).await.unwrap();
+        let request = reports::create_request(
+            &db,
+            site_id,
+            reports::NewRequest {
+                report_specifier_id: "usage".into(),
+                report_name: "TELEMETRY_USAGE".into(),
+                granularity_secs: 60,
+                report_back_secs: 60,
+                interval_start: Utc::now(),
+                interval_secs: 3600,
+                rids: vec!["power".into()],
+                sent: true,
+            },
+        )
+        .await
+        .unwrap();
+        let id = request.report_request_id.as_str();
+        let state = async |index: &SiteIndex| {
+            index
+                .report_request(&db, site_id, id)
+                .await
+                .unwrap()
+                .map(|r| r.state.clone())
+        };
+        assert_eq!(state(&index).await.as_deref(), Some(reports::REQUESTED));
+        assert!(
+            index
+                .report_request(&db, site_id, "rr-unknown")
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // A write the register does not hear of shows that it is memory.
+        db.execute_unprepared("update report_requests set state = 'unheard'")
+            .await
+            .unwrap();
+        assert_eq!(state(&index).await.as_deref(), Some(reports::REQUESTED));
+
+        reports::created(&db, site_id, &[id]).await.unwrap();
+        assert_eq!(
+            state(&index).await.as_deref(),
+            Some("unheard"),
+            "read again"
+        );
+        reports::set_state(&db, &request, reports::RECEIVING)
+            .await
+            .unwrap();
+        assert_eq!(state(&index).await.as_deref(), Some(reports::RECEIVING));
+        reports::cancel(&db, &request).await.unwrap();
+        assert_eq!(state(&index).await.as_deref(), Some(reports::CANCELLING));
+        reports::register(&db, site_id, Vec::new()).await.unwrap();
+        assert_eq!(state(&index).await.as_deref(), Some(reports::CANCELLED));
+
+        // Another process's write is trusted away after TRUST_FOR.
+        db.execute_unprepared("update report_requests set state = 'elsewhere'")
+            .await
+            .unwrap();
+        if let Some(requests) = index
+            .write()
+            .by_id
+            .get_mut(&site_id)
+            .unwrap()
+            .requests
+            .as_mut()
+        {
+            requests.loaded = requests.loaded.checked_sub(TRUST_FOR * 2).unwrap();
+        }
+        assert_eq!(state(&index).await.as_deref(), Some("elsewhere"));
     }
 
     #[tokio::test]

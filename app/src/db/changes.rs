@@ -91,6 +91,10 @@ pub static SITES: LazyLock<Register> = LazyLock::new(Register::default);
 /// cancellation.
 pub static OUTBOX: LazyLock<Register> = LazyLock::new(Register::default);
 
+/// Changes to a site's report requests (created, acknowledged, receiving,
+/// cancelled), which an oadrUpdateReport is checked against.
+pub static REPORTS: LazyLock<Register> = LazyLock::new(Register::default);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -110,7 +110,7 @@ mod tests {
         );
         reports::mark_sent(&db, &request).await.unwrap();
         assert!(!maybe(&db, site.id).await.unwrap());
-        reports::cancel(&db, request.id).await.unwrap();
+        reports::cancel(&db, &request).await.unwrap();
         assert!(maybe(&db, site.id).await.unwrap(), "a report cancellation");
     }
 }

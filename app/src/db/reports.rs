@@ -90,6 +90,7 @@ pub async fn register(
         .exec(&txn)
         .await?;
     txn.commit().await?;
+    super::changes::REPORTS.site(site_id);
     Ok(offered)
 }
 
@@ -134,6 +135,7 @@ pub async fn create_request(
 ) -> Result<report_request::Model, DbErr> {
     let request = new_request(site_id, new, Utc::now()).insert(db).await?;
     super::changes::OUTBOX.site(site_id);
+    super::changes::REPORTS.site(site_id);
     Ok(request)
 }
 
@@ -220,6 +222,7 @@ pub async fn request_defaults(
     created.sort_by_key(|r| r.id);
     if !created.is_empty() {
         super::changes::OUTBOX.site(site_id);
+        super::changes::REPORTS.site(site_id);
     }
     Ok(created)
 }
@@ -251,25 +254,30 @@ pub async fn requests(
 
 async fn set(
     db: &DatabaseConnection,
-    id: i32,
+    request: &report_request::Model,
     column: report_request::Column,
     value: impl Into<sea_orm::Value>,
 ) -> Result<(), DbErr> {
     report_request::Entity::update_many()
         .col_expr(column, Expr::value(value))
         .col_expr(report_request::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(report_request::Column::Id.eq(id))
+        .filter(report_request::Column::Id.eq(request.id))
         .exec(db)
         .await?;
+    super::changes::REPORTS.site(request.site_id);
     Ok(())
 }
 
 /// Moves a request to a state.
-pub async fn set_state(db: &DatabaseConnection, id: i32, state: &str) -> Result<(), DbErr> {
-    set(db, id, report_request::Column::State, state).await?;
+pub async fn set_state(
+    db: &DatabaseConnection,
+    request: &report_request::Model,
+    state: &str,
+) -> Result<(), DbErr> {
+    set(db, request, report_request::Column::State, state).await?;
     if state == REQUESTED || state == CANCELLING {
-        // Something to send again; which site's would take a query.
-        super::changes::OUTBOX.all();
+        // Something to send again.
+        super::changes::OUTBOX.site(request.site_id);
     }
     Ok(())
 }
@@ -293,6 +301,7 @@ pub async fn created(
         .filter(report_request::Column::State.eq(REQUESTED))
         .exec(db)
         .await?;
+    super::changes::REPORTS.site(site_id);
     Ok(())
 }
 
@@ -302,9 +311,9 @@ pub async fn mark_sent(
     request: &report_request::Model,
 ) -> Result<(), DbErr> {
     if request.state == CANCELLING {
-        set(db, request.id, report_request::Column::CancelSent, true).await
+        set(db, request, report_request::Column::CancelSent, true).await
     } else {
-        set(db, request.id, report_request::Column::Sent, true).await
+        set(db, request, report_request::Column::Sent, true).await
     }
 }
 
@@ -320,8 +329,8 @@ pub async fn next_unsent(
 }
 
 /// Asks the VEN to stop a report (delivered on its next poll).
-pub async fn cancel(db: &DatabaseConnection, id: i32) -> Result<(), DbErr> {
-    set_state(db, id, CANCELLING).await
+pub async fn cancel(db: &DatabaseConnection, request: &report_request::Model) -> Result<(), DbErr> {
+    set_state(db, request, CANCELLING).await
 }
 
 /// Stops request `id`: one not yet delivered ends at once, a live one is
@@ -335,8 +344,8 @@ pub async fn stop(
         return Ok(None);
     };
     match request.state.as_str() {
-        REQUESTED if !request.sent => set_state(db, id, CANCELLED).await?,
-        REQUESTED | CREATED | RECEIVING => cancel(db, id).await?,
+        REQUESTED if !request.sent => set_state(db, &request, CANCELLED).await?,
+        REQUESTED | CREATED | RECEIVING => cancel(db, &request).await?,
         _ => return Ok(Some(request)),
     }
     report_request::Entity::find_by_id(id).one(db).await
@@ -371,6 +380,7 @@ pub async fn confirm_cancellations(db: &DatabaseConnection, site_id: i32) -> Res
         .filter(report_request::Column::CancelSent.eq(true))
         .exec(db)
         .await?;
+    super::changes::REPORTS.site(site_id);
     Ok(())
 }
 
@@ -462,7 +472,7 @@ mod tests {
         let db = database().await;
         let (north, mine) = registered(&db, "north").await;
         let (south, theirs) = registered(&db, "south").await;
-        set_state(&db, mine[1].id, RECEIVING).await.unwrap();
+        set_state(&db, &mine[1], RECEIVING).await.unwrap();
         let ids = [
             mine[0].report_request_id.as_str(),
             mine[1].report_request_id.as_str(),

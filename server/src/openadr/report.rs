@@ -48,7 +48,9 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
             let mut batch = Vec::new();
             let mut started = Vec::new();
             for report in &update.reports {
-                let request = reports::request(db, site.id, report.report_request_id.as_str())
+                let request = state
+                    .sites
+                    .report_request(db, site.id, report.report_request_id.as_str())
                     .await?
                     .ok_or_else(|| {
                         OadrError::invalid_id(format!(
@@ -68,14 +70,14 @@ pub async fn handle(request: Request<'_>) -> Result<Message, OadrError> {
                     request.state.as_str(),
                     reports::REQUESTED | reports::CREATED
                 ) {
-                    started.push(request.id);
+                    started.push(request);
                 }
             }
             let count = batch.len();
             // Committed before the acknowledgement below is sent.
             state.ingest.store(site.id, batch).await?;
-            for id in started {
-                reports::set_state(db, id, reports::RECEIVING).await?;
+            for request in started {
+                reports::set_state(db, &request, reports::RECEIVING).await?;
             }
             tracing::debug!(ven_id = %site.ven_id, readings = count, "report data stored");
             // A cancellation the VEN has not seen yet rides along with the

@@ -81,7 +81,7 @@ async fn an_event_message_or_report_request_arriving_after_an_idle_poll_goes_out
     );
 
     idle().await;
-    app::db::reports::cancel(db, request.id).await.unwrap();
+    app::db::reports::cancel(db, &request).await.unwrap();
     let answer = post(&ven, "OadrPoll", poll()).await;
     assert!(
         matches!(answer, Message::CancelReport(_)),

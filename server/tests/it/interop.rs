@@ -496,7 +496,7 @@ async fn the_openleadr_ven_reports_telemetry_that_the_vtn_stores_exactly_until_c
     assert_eq!(starts.len(), stored.len(), "one reading per interval");
 
     // The VTN cancels; the VEN confirms and stops.
-    reports::cancel(db, request.id).await.unwrap();
+    reports::cancel(db, &request).await.unwrap();
     eventually("the cancellation to be confirmed", || async {
         reports::request(db, site.id, &request.report_request_id)
             .await

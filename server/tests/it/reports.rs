@@ -242,7 +242,7 @@ async fn the_report_lifecycle_from_registration_to_cancellation() {
     assert_eq!(code(&post(&ven, "EiReport", foreign).await), 452);
 
     // Cancellation by the VTN: sent on the next poll, confirmed by the VEN.
-    reports::cancel(db, stored.id).await.unwrap();
+    reports::cancel(db, &stored).await.unwrap();
     let poll = || Poll {
         ven_id: site.ven_id.as_str().into(),
     };
