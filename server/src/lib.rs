@@ -147,8 +147,8 @@ pub async fn start(config: Config) -> Result<Server> {
     let site_index = sites::SiteIndex::load(&db)
         .await
         .context("loading the sites")?;
-    let state = AppState {
-        leptos: Arc::new(leptos_options(&config, https_addr)?),
+    let state = AppState::new(state::Shared {
+        leptos: leptos_options(&config, https_addr)?,
         db: db.clone(),
         metrics: metrics::handle(),
         oadr: Arc::new(oadr),
@@ -156,7 +156,7 @@ pub async fn start(config: Config) -> Result<Server> {
         ingest: ingest::Ingest::spawn(db.clone()),
         sites: site_index.clone(),
         ven_ca: Arc::new(config.ven_ca()),
-    };
+    });
     let push_state = state.clone();
     let app = routes::router(state, config.request_timeout);
 

@@ -21,8 +21,9 @@ use std::sync::Arc;
 pub struct ClientCertificate {
     /// The leaf certificate (DER).
     pub der: Arc<[u8]>,
-    /// Its OpenADR 2.0b fingerprint, the VEN's identity.
-    pub fingerprint: Fingerprint,
+    /// Its OpenADR 2.0b fingerprint, the VEN's identity, as text (written
+    /// once per connection rather than for every request).
+    pub fingerprint: Arc<str>,
 }
 
 impl ClientCertificate {
@@ -30,7 +31,7 @@ impl ClientCertificate {
     pub fn new(der: &[u8]) -> Self {
         Self {
             der: der.into(),
-            fingerprint: Fingerprint::of_der(der),
+            fingerprint: Fingerprint::of_der(der).to_string().into(),
         }
     }
 }

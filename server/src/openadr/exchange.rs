@@ -261,10 +261,10 @@ pub async fn from_ven(
 async fn identify(state: &AppState, caller: Caller) -> Result<Arc<site::Model>, OadrError> {
     match caller {
         Caller::Certificate(cert) => {
-            let fingerprint = cert.fingerprint.to_string();
+            let fingerprint = &*cert.fingerprint;
             // Connections opened before the revocation (keep-alive) and
             // certificates forwarded by a gateway are refused here.
-            if app::pki::revoked::REVOKED.contains(&fingerprint) {
+            if app::pki::revoked::REVOKED.contains(fingerprint) {
                 return Err(OadrError::new(
                     464,
                     format!("certificate {fingerprint} has been revoked"),
@@ -272,7 +272,7 @@ async fn identify(state: &AppState, caller: Caller) -> Result<Arc<site::Model>, 
             }
             state
                 .sites
-                .find(&state.db, Key::Fingerprint(&fingerprint))
+                .find(&state.db, Key::Fingerprint(fingerprint))
                 .await?
                 .ok_or_else(|| {
                     OadrError::new(
