@@ -6,6 +6,8 @@
 use app::db::message_log::{self, Entry};
 use sea_orm::DatabaseConnection;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 
 /// Entries waiting to be written before new ones are dropped.
@@ -18,10 +20,16 @@ enum Command {
     Flush(oneshot::Sender<()>),
 }
 
+/// A site's routine exchanges (accepted telemetry) are logged at most once
+/// in this period.
+pub const ROUTINE_EVERY: Duration = Duration::from_secs(60);
+
 /// The handle to the background writer.
 #[derive(Debug, Clone)]
 pub struct Logbook {
     tx: mpsc::Sender<Command>,
+    /// When each site's last routine exchange was logged.
+    routine: Arc<Mutex<HashMap<i32, Instant>>>,
 }
 
 impl std::fmt::Debug for Command {
@@ -38,7 +46,24 @@ impl Logbook {
     pub fn spawn(db: DatabaseConnection) -> Self {
         let (tx, rx) = mpsc::channel(QUEUE);
         tokio::spawn(write(db, rx));
-        Self { tx }
+        Self {
+            tx,
+            routine: Arc::default(),
+        }
+    }
+
+    /// Whether a routine exchange of the site is to be logged now: none was
+    /// in the last [`ROUTINE_EVERY`]. Answering yes counts as logging one.
+    pub fn routine_due(&self, site_id: i32) -> bool {
+        let now = Instant::now();
+        let mut last = self.routine.lock().unwrap_or_else(PoisonError::into_inner);
+        match last.get(&site_id) {
+            Some(at) if now.duration_since(*at) < ROUTINE_EVERY => false,
+            _ => {
+                last.insert(site_id, now);
+                true
+            }
+        }
     }
 
     /// Queues an entry.

@@ -251,7 +251,7 @@ fn MessageLog(id: i32) -> impl IntoView {
                 </label>
                 <button type="button" class="secondary" on:click=move |_| log.refetch()>"Refresh log"</button>
             </div>
-            <p class="muted">"The last 200 exchanges. A poll with nothing to deliver is not listed: it shows as the last contact."</p>
+            <p class="muted">"The last 200 exchanges. A poll with nothing to deliver is not listed: it shows as the last contact. Accepted telemetry reports are listed at most once a minute; every reading is stored."</p>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 {move || log.get().map(|result| match result {
                     Ok(entries) if entries.is_empty() => view! { <p class="empty">"No exchanges recorded."</p> }.erase(),

@@ -137,7 +137,17 @@ pub async fn serve(state: &AppState, caller: Caller, body: Bytes, service: Servi
         && code == 200
         && matches!(answer, Message::Response(_))
         && outcome.deviations.is_empty();
-    if !idle_poll {
+    // Likewise a VEN sending telemetry many times a minute would fill its
+    // log with reports: one accepted report a minute is kept (every reading
+    // is stored, in the readings).
+    let routine_report = code == 200
+        && matches!(&answer, Message::UpdatedReport(u) if u.cancel.is_none())
+        && outcome.deviations.is_empty();
+    let logged = !idle_poll
+        && outcome
+            .site_id
+            .is_none_or(|site| !routine_report || state.logbook.routine_due(site));
+    if logged {
         state.logbook.record(message_log::Entry {
             at: chrono::Utc::now(),
             site_id: outcome.site_id,

@@ -241,6 +241,22 @@ async fn the_report_lifecycle_from_registration_to_cancellation() {
     };
     assert_eq!(code(&post(&ven, "EiReport", foreign).await), 452);
 
+    // Accepted reports are logged once a minute per VEN (the resend above
+    // is not); refusals always.
+    vtn.server.logbook.flush().await;
+    let mut reports_logged: Vec<(String, i32)> = app::db::message_log::recent(db, site.id, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.message_type == "oadrUpdateReport")
+        .map(|e| (e.request_id.unwrap_or_default(), e.response_code))
+        .collect();
+    reports_logged.reverse();
+    assert_eq!(
+        reports_logged,
+        [("u1".into(), 200), ("u2".into(), 454), ("u3".into(), 452)]
+    );
+
     // Cancellation by the VTN: sent on the next poll, confirmed by the VEN.
     reports::cancel(db, &stored).await.unwrap();
     let poll = || Poll {
