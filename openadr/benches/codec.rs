@@ -4,6 +4,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use openadr::event::DistributeEvent;
 use openadr::poll::Poll;
 use openadr::report::UpdateReport;
+use openadr::xml::{Limits, parse_document};
 use openadr::{Message, ReadOptions, read};
 use std::hint::black_box;
 
@@ -44,11 +45,19 @@ fn codec(c: &mut Criterion) {
     c.bench_function("oadrUpdateReport-96x2/parse", |b| {
         b.iter(|| read(black_box(update_xml.as_bytes()), ReadOptions::default()))
     });
+    // The element tree alone, without decoding it into the message.
+    c.bench_function("oadrUpdateReport-96x2/tree-only", |b| {
+        b.iter(|| {
+            parse_document(black_box(update_xml.as_bytes()), Limits::default())
+                .map(|d| d.root().child_count())
+        })
+    });
     // Floors: tokenizing alone, with quick-xml's plain reader (what `read`
     // is built on; it resolves namespaces itself, once per declaration) and
     // with its `NsReader`, which resolves every start and end tag and so is
     // no floor for `read`. Both check the whole document was read.
     let events = count_events(&update_xml);
+    eprintln!("96x2: {} bytes, {events} events", update_xml.len());
     c.bench_function("oadrUpdateReport-96x2/quick-xml-events-only", |b| {
         b.iter(|| {
             let mut reader = quick_xml::reader::Reader::from_str(black_box(&update_xml));

@@ -2,6 +2,7 @@
 //! element tree, and a writer that emits the schema's prefixes.
 
 pub mod reader;
+mod scan;
 pub mod writer;
 
 pub use reader::{Element, Limits, parse_document};

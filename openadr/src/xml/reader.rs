@@ -77,73 +77,136 @@ pub struct Attribute<'a> {
 }
 
 /// A parsed document: its elements in document order, the root first.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Names and most text are ranges of the input rather than slices, and
+/// attributes, namespaces and the rare text that had to be assembled (entity
+/// references, CDATA, text split by child elements) live in side tables: an
+/// element is a few integers, so a large report is one small allocation.
+#[derive(Debug, Clone)]
 pub struct Document<'a> {
-    nodes: Vec<Node<'a>>,
+    input: &'a str,
+    nodes: Vec<Node>,
+    namespaces: Vec<Namespace>,
+    attributes: Vec<Attribute<'a>>,
+    owned_text: Vec<String>,
 }
 
 /// No child, or no next sibling: the root (index 0) is neither.
 const NONE: u32 = 0;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Node<'a> {
-    ns: Namespace,
-    name: &'a str,
-    attributes: Vec<Attribute<'a>>,
-    text: Cow<'a, str>,
-    span: Range<usize>,
+#[derive(Debug, Clone)]
+struct Node {
+    /// Index into [`Document::namespaces`].
+    ns: u32,
+    /// The local name's byte range in the input.
+    name: (u32, u32),
+    text: Text,
+    span: (u32, u32),
+    /// Range of [`Document::attributes`].
+    attributes: (u32, u32),
     first_child: u32,
     next_sibling: u32,
     children: u32,
 }
 
-impl Document<'_> {
+/// An element's own text: a range of the input, or assembled.
+#[derive(Debug, Clone, Copy)]
+enum Text {
+    Input(u32, u32),
+    /// Index into [`Document::owned_text`].
+    Owned(u32),
+}
+
+/// The namespace table starts with no namespace and then ours, in
+/// [`crate::ns::ALL`] order, so that resolving one of them allocates nothing.
+fn namespace_table() -> Vec<Namespace> {
+    let mut table = Vec::with_capacity(crate::ns::ALL.len() + 1);
+    table.push(Namespace::None);
+    table.extend(crate::ns::ALL.map(Namespace::Known));
+    table
+}
+
+impl<'a> Document<'a> {
     /// The root element.
     pub fn root(&self) -> Element<'_> {
         Element {
-            nodes: &self.nodes,
+            doc: self,
             index: 0,
         }
     }
+
+    fn text(&self, text: Text) -> &str {
+        match text {
+            Text::Input(start, end) => self.input.get(start as usize..end as usize),
+            Text::Owned(index) => self.owned_text.get(index as usize).map(String::as_str),
+        }
+        // Ranges and indices are only made by the builder, for this input.
+        .unwrap_or_default()
+    }
 }
+
+/// Documents are equal when their trees are: same namespaces, names,
+/// attributes, text and spans, however the text was assembled.
+impl PartialEq for Document<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        fn same(a: Element<'_>, b: Element<'_>) -> bool {
+            a.ns() == b.ns()
+                && a.name() == b.name()
+                && a.text() == b.text()
+                && a.span() == b.span()
+                && a.attributes() == b.attributes()
+                && a.child_count() == b.child_count()
+                && a.children().zip(b.children()).all(|(x, y)| same(x, y))
+        }
+        same(self.root(), other.root())
+    }
+}
+
+impl Eq for Document<'_> {}
 
 /// An element of a [`Document`]: its namespace, local name, attributes,
 /// children and text. A cheap copyable view.
 #[derive(Debug, Clone, Copy)]
 pub struct Element<'d> {
-    nodes: &'d [Node<'d>],
+    doc: &'d Document<'d>,
     index: u32,
 }
 
 impl<'d> Element<'d> {
-    fn node(&self) -> &'d Node<'d> {
+    fn node(&self) -> &'d Node {
         // Views are only made for indices of the same document's nodes.
-        &self.nodes[self.index as usize]
+        &self.doc.nodes[self.index as usize]
     }
 
     /// Namespace.
     pub fn ns(&self) -> &'d Namespace {
-        &self.node().ns
+        &self.doc.namespaces[self.node().ns as usize]
     }
 
     /// Local name (without prefix).
     pub fn name(&self) -> &'d str {
-        self.node().name
+        let (start, end) = self.node().name;
+        self.doc
+            .input
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
     }
 
     /// Text content directly inside this element (not inside children).
     pub fn text(&self) -> &'d str {
-        &self.node().text
+        self.doc.text(self.node().text)
     }
 
     /// Byte range of the whole element in the document.
     pub fn span(&self) -> Range<usize> {
-        self.node().span.clone()
+        let (start, end) = self.node().span;
+        start as usize..end as usize
     }
 
     /// Attributes, excluding namespace declarations.
     pub fn attributes(&self) -> &'d [Attribute<'d>] {
-        &self.node().attributes
+        let (start, end) = self.node().attributes;
+        &self.doc.attributes[start as usize..end as usize]
     }
 
     /// The attribute with this local name, in any namespace.
@@ -159,7 +222,7 @@ impl<'d> Element<'d> {
     /// Child elements in document order.
     pub fn children(&self) -> Children<'d> {
         Children {
-            nodes: self.nodes,
+            doc: self.doc,
             next: self.node().first_child,
         }
     }
@@ -168,7 +231,7 @@ impl<'d> Element<'d> {
 /// The children of an [`Element`].
 #[derive(Debug, Clone)]
 pub struct Children<'d> {
-    nodes: &'d [Node<'d>],
+    doc: &'d Document<'d>,
     next: u32,
 }
 
@@ -180,7 +243,7 @@ impl<'d> Iterator for Children<'d> {
             return None;
         }
         let element = Element {
-            nodes: self.nodes,
+            doc: self.doc,
             index: self.next,
         };
         self.next = element.node().next_sibling;
@@ -188,91 +251,237 @@ impl<'d> Iterator for Children<'d> {
     }
 }
 
-/// The document being built: nodes, and for each open element its index and
-/// that of its last child so far.
-struct Builder<'a> {
-    nodes: Vec<Node<'a>>,
-    open: Vec<(u32, u32)>,
+/// The document being built, and for each open element its index and that of
+/// its last child so far. Both readers build with it, so they agree on what a
+/// tree is and on the errors about content outside the root.
+pub(super) struct Builder<'a> {
+    doc: Document<'a>,
+    pub(super) open: Vec<(u32, u32)>,
+}
+
+/// A start tag's position and names, as byte offsets in the input.
+pub(super) struct Tag {
+    /// The `<`.
+    pub(super) start: usize,
+    /// The local name.
+    pub(super) name: Range<usize>,
+    /// Index into the namespace table.
+    pub(super) ns: u32,
+    /// Where this element's attributes begin in the attribute table.
+    pub(super) attributes: usize,
+}
+
+/// The largest input whose offsets fit the tree's 32-bit ranges.
+const MAX_OFFSET: usize = u32::MAX as usize;
+
+fn offset(at: usize) -> u32 {
+    // Inputs are refused beyond `MAX_OFFSET` before any node is built.
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 impl<'a> Builder<'a> {
+    pub(super) fn new(input: &'a str, limits: Limits) -> Self {
+        // About one element per 24 bytes in compact documents: one allocation.
+        let guess = (input.len() / 24).min(limits.max_elements) + 1;
+        Self {
+            doc: Document {
+                input,
+                nodes: Vec::with_capacity(guess),
+                namespaces: namespace_table(),
+                attributes: Vec::new(),
+                owned_text: Vec::new(),
+            },
+            open: Vec::new(),
+        }
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.doc.nodes.len()
+    }
+
+    /// The index of a namespace URI in the table, added if new.
+    pub(super) fn namespace(&mut self, uri: &[u8]) -> u32 {
+        let index = if uri.is_empty() {
+            0
+        } else if let Some(known) = crate::ns::ALL
+            .iter()
+            .position(|ns| ns.uri().as_bytes() == uri)
+        {
+            known + 1
+        } else {
+            let uri = String::from_utf8_lossy(uri);
+            match self.doc.namespaces.iter().position(|ns| ns.uri() == uri) {
+                Some(index) => index,
+                None => {
+                    self.doc.namespaces.push(Namespace::Other(uri.into_owned()));
+                    self.doc.namespaces.len() - 1
+                }
+            }
+        };
+        offset(index)
+    }
+
+    pub(super) fn input(&self) -> &'a str {
+        self.doc.input
+    }
+
+    /// The namespace at this index of the table.
+    pub(super) fn namespace_at(&self, index: u32) -> Namespace {
+        self.doc.namespaces[index as usize].clone()
+    }
+
+    pub(super) fn push_attribute(&mut self, attribute: Attribute<'a>) {
+        self.doc.attributes.push(attribute);
+    }
+
+    pub(super) fn attribute_count(&self) -> usize {
+        self.doc.attributes.len()
+    }
+
     /// Adds an element as the last child of the innermost open one.
-    fn add(&mut self, node: Node<'a>) -> Result<u32, Error> {
-        let index = u32::try_from(self.nodes.len())
+    pub(super) fn add(&mut self, tag: Tag) -> Result<u32, Error> {
+        let index = u32::try_from(self.doc.nodes.len())
             .map_err(|_| Error::from(ErrorKind::Syntax("too many elements".into())))?;
+        let nodes = &mut self.doc.nodes;
         match self.open.last_mut() {
             Some((parent, last)) => {
                 if *last == NONE {
-                    self.nodes[*parent as usize].first_child = index;
+                    nodes[*parent as usize].first_child = index;
                 } else {
-                    self.nodes[*last as usize].next_sibling = index;
+                    nodes[*last as usize].next_sibling = index;
                 }
-                self.nodes[*parent as usize].children += 1;
+                nodes[*parent as usize].children += 1;
                 *last = index;
             }
-            None if self.nodes.is_empty() => {}
+            None if nodes.is_empty() => {}
             None => {
                 return Err(ErrorKind::Syntax("content after the root element".into()).into());
             }
         }
-        self.nodes.push(node);
+        nodes.push(Node {
+            ns: tag.ns,
+            name: (offset(tag.name.start), offset(tag.name.end)),
+            text: Text::Input(0, 0),
+            span: (offset(tag.start), offset(tag.start)),
+            attributes: (offset(tag.attributes), offset(self.doc.attributes.len())),
+            first_child: NONE,
+            next_sibling: NONE,
+            children: 0,
+        });
         Ok(index)
     }
 
-    fn set_end(&mut self, index: u32, end: usize) {
-        self.nodes[index as usize].span.end = end;
+    pub(super) fn set_end(&mut self, index: u32, end: usize) {
+        self.doc.nodes[index as usize].span.1 = offset(end);
     }
 
-    fn push_text(&mut self, content: Cow<'a, str>) -> Result<(), Error> {
-        check_chars(&content)?;
-        match self.open.last() {
-            Some((parent, _)) => {
-                let text = &mut self.nodes[*parent as usize].text;
-                if text.is_empty() {
-                    *text = content;
-                } else {
-                    text.to_mut().push_str(&content);
-                }
+    /// Adds text that is `range` of the input, already known to be UTF-8 on
+    /// character boundaries.
+    pub(super) fn push_input_text(&mut self, range: Range<usize>) -> Result<(), Error> {
+        let content = self.doc.input.get(range.clone()).unwrap_or_default();
+        check_chars(content)?;
+        self.check_text_place(content)?;
+        let Some((parent, _)) = self.open.last() else {
+            return Ok(());
+        };
+        let node = &mut self.doc.nodes[*parent as usize];
+        match node.text {
+            Text::Input(start, end) if start == end => {
+                node.text = Text::Input(offset(range.start), offset(range.end));
             }
-            None if content.trim().is_empty() => {}
-            None if !self.nodes.is_empty() => {
-                return Err(ErrorKind::Syntax("text after the root element".into()).into());
-            }
-            None => return Err(ErrorKind::Syntax("text before the root element".into()).into()),
+            _ => self.append_text(*parent, content.to_owned()),
         }
         Ok(())
+    }
+
+    /// Adds text that had to be assembled (references, CDATA).
+    pub(super) fn push_owned_text(&mut self, content: String) -> Result<(), Error> {
+        check_chars(&content)?;
+        self.check_text_place(&content)?;
+        if let Some((parent, _)) = self.open.last() {
+            self.append_text(*parent, content);
+        }
+        Ok(())
+    }
+
+    /// Text outside the root element may only be whitespace.
+    fn check_text_place(&self, content: &str) -> Result<(), Error> {
+        if !self.open.is_empty() || content.trim().is_empty() {
+            Ok(())
+        } else if self.doc.nodes.is_empty() {
+            Err(ErrorKind::Syntax("text before the root element".into()).into())
+        } else {
+            Err(ErrorKind::Syntax("text after the root element".into()).into())
+        }
+    }
+
+    fn append_text(&mut self, parent: u32, content: String) {
+        let node = &mut self.doc.nodes[parent as usize];
+        match node.text {
+            Text::Owned(index) => self.doc.owned_text[index as usize].push_str(&content),
+            Text::Input(start, end) => {
+                let mut text = self
+                    .doc
+                    .input
+                    .get(start as usize..end as usize)
+                    .unwrap_or_default()
+                    .to_owned();
+                text.push_str(&content);
+                node.text = Text::Owned(offset(self.doc.owned_text.len()));
+                self.doc.owned_text.push(text);
+            }
+        }
+    }
+
+    pub(super) fn finish(self) -> Result<Document<'a>, Error> {
+        if !self.open.is_empty() {
+            return Err(ErrorKind::Truncated.into());
+        }
+        if self.doc.nodes.is_empty() {
+            return Err(ErrorKind::Syntax("no root element".into()).into());
+        }
+        Ok(self.doc)
     }
 }
 
 /// Parses a whole document and returns its root element.
 ///
-/// Namespaces are resolved here rather than by quick-xml's `NsReader`: that
-/// resolves every start and end tag by comparing prefixes and then hands back
-/// the URI, which we would compare again with each known URI. Declarations are
-/// few (usually all on the root), so each is turned into a [`Namespace`] once
-/// and an element costs one comparison of its short prefix per binding.
+/// Two readers share the work. [`super::scan`] reads the documents peers
+/// actually send (plain elements, attributes and text) in one pass over the
+/// bytes; it gives up on anything else, malformed or merely unusual (comments,
+/// CDATA, references, a DOCTYPE), without deciding what it means. Then the
+/// document is read again with quick-xml, which decides, and whose errors are
+/// the ones reported. So the fast reader only has to be right about what it
+/// accepts, and the tests check it builds the same tree as quick-xml.
 pub fn parse_document(input: &[u8], limits: Limits) -> Result<Document<'_>, Error> {
-    if input.len() > limits.max_bytes {
+    if input.len() > limits.max_bytes || input.len() > MAX_OFFSET {
         return Err(ErrorKind::TooLarge {
-            limit: limits.max_bytes,
+            limit: limits.max_bytes.min(MAX_OFFSET),
         }
         .into());
     }
     let text = std::str::from_utf8(input).map_err(|e| ErrorKind::InvalidUtf8 {
         offset: e.valid_up_to(),
     })?;
+    match super::scan::scan(text, limits) {
+        Some(document) => Ok(document),
+        None => parse_with_quick_xml(text, limits),
+    }
+}
+
+/// Reads any document quick-xml can, with the same limits and refusals.
+///
+/// Namespaces are resolved here rather than by quick-xml's `NsReader`: that
+/// resolves every start and end tag by comparing prefixes and then hands back
+/// the URI, which we would compare again with each known URI.
+pub(super) fn parse_with_quick_xml(text: &str, limits: Limits) -> Result<Document<'_>, Error> {
     let mut reader = Reader::from_str(text);
     let config = reader.config_mut();
     config.check_end_names = true;
     config.expand_empty_elements = false;
 
     let mut scopes = Scopes::default();
-    // About one element per 24 bytes in compact documents: one allocation.
-    let guess = (input.len() / 24).min(limits.max_elements) + 1;
-    let mut tree = Builder {
-        nodes: Vec::with_capacity(guess),
-        open: Vec::new(),
-    };
+    let mut tree = Builder::new(text, limits);
     loop {
         let start = position(&reader);
         let event = match reader.read_event() {
@@ -281,18 +490,18 @@ pub fn parse_document(input: &[u8], limits: Limits) -> Result<Document<'_>, Erro
         };
         match event {
             Event::Start(tag) => {
-                check_counts(tree.nodes.len() + 1, tree.open.len() + 1, limits)?;
-                let node =
-                    element(&mut scopes, text, &tag, start).map_err(|e| at_byte(e, start))?;
-                let index = tree.add(node)?;
+                check_counts(tree.len() + 1, tree.open.len() + 1, limits)?;
+                let tag =
+                    element(&mut scopes, &mut tree, &tag, start).map_err(|e| at_byte(e, start))?;
+                let index = tree.add(tag)?;
                 tree.open.push((index, NONE));
             }
             Event::Empty(tag) => {
-                check_counts(tree.nodes.len() + 1, tree.open.len() + 1, limits)?;
-                let node =
-                    element(&mut scopes, text, &tag, start).map_err(|e| at_byte(e, start))?;
+                check_counts(tree.len() + 1, tree.open.len() + 1, limits)?;
+                let tag =
+                    element(&mut scopes, &mut tree, &tag, start).map_err(|e| at_byte(e, start))?;
                 scopes.close();
-                let index = tree.add(node)?;
+                let index = tree.add(tag)?;
                 tree.set_end(index, position(&reader));
             }
             Event::End(_) => {
@@ -304,18 +513,18 @@ pub fn parse_document(input: &[u8], limits: Limits) -> Result<Document<'_>, Erro
             }
             Event::Text(_) => {
                 // The event's bytes are exactly `start..position` of the
-                // input, already checked as UTF-8: slicing borrows them
-                // without checking again.
-                let content = text.get(start..position(&reader)).ok_or_else(|| {
-                    Error::from(ErrorKind::Syntax("text outside the document".into()))
-                })?;
-                tree.push_text(Cow::Borrowed(content))?;
+                // input, already checked as UTF-8.
+                let end = position(&reader);
+                if text.get(start..end).is_none() {
+                    return Err(ErrorKind::Syntax("text outside the document".into()).into());
+                }
+                tree.push_input_text(start..end)?;
             }
             Event::CData(data) => {
                 let content = data
                     .decode()
                     .map_err(|e| ErrorKind::Syntax(e.to_string()))?;
-                tree.push_text(content)?;
+                tree.push_owned_text(content.into_owned())?;
             }
             Event::GeneralRef(reference) => {
                 let resolved = if reference.is_char_ref() {
@@ -336,20 +545,14 @@ pub fn parse_document(input: &[u8], limits: Limits) -> Result<Document<'_>, Erro
                         None => return Err(ErrorKind::UnknownEntity(name.into_owned()).into()),
                     }
                 };
-                tree.push_text(Cow::Owned(resolved))?;
+                tree.push_owned_text(resolved)?;
             }
             Event::DocType(_) => return Err(ErrorKind::Doctype.into()),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
         }
     }
-    if !tree.open.is_empty() {
-        return Err(ErrorKind::Truncated.into());
-    }
-    if tree.nodes.is_empty() {
-        return Err(ErrorKind::Syntax("no root element".into()).into());
-    }
-    Ok(Document { nodes: tree.nodes })
+    tree.finish()
 }
 
 fn position(reader: &Reader<&[u8]>) -> usize {
@@ -374,7 +577,7 @@ fn at_byte(mut error: Error, at: usize) -> Error {
     error
 }
 
-fn check_counts(elements: usize, depth: usize, limits: Limits) -> Result<(), Error> {
+pub(super) fn check_counts(elements: usize, depth: usize, limits: Limits) -> Result<(), Error> {
     if depth > limits.max_depth {
         return Err(ErrorKind::TooDeep {
             limit: limits.max_depth,
@@ -390,13 +593,13 @@ fn check_counts(elements: usize, depth: usize, limits: Limits) -> Result<(), Err
     Ok(())
 }
 
-const XML_URI: &[u8] = b"http://www.w3.org/XML/1998/namespace";
-const XMLNS_URI: &[u8] = b"http://www.w3.org/2000/xmlns/";
+pub(super) const XML_URI: &[u8] = b"http://www.w3.org/XML/1998/namespace";
+pub(super) const XMLNS_URI: &[u8] = b"http://www.w3.org/2000/xmlns/";
 
 /// One namespace declaration in scope: `prefix` empty for the default one.
 struct Binding {
     prefix: Box<[u8]>,
-    ns: Namespace,
+    ns: u32,
 }
 
 /// The namespace declarations in scope, innermost last, and for each open
@@ -410,7 +613,7 @@ struct Scopes {
 impl Scopes {
     /// Opens an element's scope with its declarations (the `xmlns` and
     /// `xmlns:*` attributes), refusing those XML Namespaces forbids.
-    fn open(&mut self, tag: &BytesStart<'_>) -> Result<(), Error> {
+    fn open(&mut self, tree: &mut Builder<'_>, tag: &BytesStart<'_>) -> Result<(), Error> {
         self.marks.push(self.bindings.len());
         for attribute in tag.attributes().with_checks(false) {
             let attribute = attribute.map_err(|e| ErrorKind::Syntax(e.to_string()))?;
@@ -434,17 +637,9 @@ impl Scopes {
             if let Some(reason) = refused {
                 return Err(ErrorKind::Syntax(format!("namespace declaration: {reason}")).into());
             }
-            let ns = if uri.is_empty() {
-                Namespace::None
-            } else {
-                match Ns::from_uri(uri) {
-                    Some(known) => Namespace::Known(known),
-                    None => Namespace::Other(String::from_utf8_lossy(uri).into_owned()),
-                }
-            };
             self.bindings.push(Binding {
                 prefix: prefix.into(),
-                ns,
+                ns: tree.namespace(uri),
             });
         }
         Ok(())
@@ -460,34 +655,32 @@ impl Scopes {
     /// The namespace of a name with this prefix. Unprefixed element names
     /// take the default namespace, unprefixed attributes none; an undeclared
     /// prefix reads as no namespace, which the decoders report.
-    fn resolve(&self, prefix: Option<&[u8]>, element: bool) -> Namespace {
+    fn resolve(&self, tree: &mut Builder<'_>, prefix: Option<&[u8]>, element: bool) -> u32 {
         let prefix = match prefix {
-            Some(b"xml") => {
-                return Namespace::Other(String::from_utf8_lossy(XML_URI).into_owned());
-            }
+            Some(b"xml") => return tree.namespace(XML_URI),
             Some(prefix) => prefix,
             None if element => b"",
-            None => return Namespace::None,
+            None => return 0,
         };
         match self.bindings.iter().rev().find(|b| *b.prefix == *prefix) {
-            Some(binding) => binding.ns.clone(),
-            None => Namespace::None,
+            Some(binding) => binding.ns,
+            None => 0,
         }
     }
 }
 
-/// Builds an element from its start tag, which begins at byte `start` of
-/// `input`, opening its namespace scope (closed by the caller).
+/// Reads a start tag beginning at byte `start` of the input: opens its
+/// namespace scope (closed by the caller) and adds its attributes.
 fn element<'a>(
     scopes: &mut Scopes,
-    input: &'a str,
+    tree: &mut Builder<'a>,
     tag: &BytesStart<'a>,
     start: usize,
-) -> Result<Node<'a>, Error> {
-    scopes.open(tag)?;
+) -> Result<Tag, Error> {
+    scopes.open(tree, tag)?;
     let (local, prefix) = tag.name().decompose();
-    let ns = scopes.resolve(prefix.as_ref().map(|p| p.as_ref()), true);
-    let mut attributes = Vec::new();
+    let ns = scopes.resolve(tree, prefix.as_ref().map(|p| p.as_ref()), true);
+    let attributes = tree.attribute_count();
     for attribute in tag.attributes() {
         let attribute = attribute.map_err(|e| ErrorKind::Syntax(e.to_string()))?;
         let key = attribute.key;
@@ -502,28 +695,26 @@ fn element<'a>(
             )) => Error::from(ErrorKind::UnknownEntity(entity)),
             other => ErrorKind::Syntax(other.to_string()).into(),
         })?;
-        attributes.push(Attribute {
-            ns: scopes.resolve(prefix.as_ref().map(|p| p.as_ref()), false),
+        let ns = scopes.resolve(tree, prefix.as_ref().map(|p| p.as_ref()), false);
+        tree.push_attribute(Attribute {
+            ns: tree.namespace_at(ns),
             name: Cow::Owned(String::from_utf8_lossy(name.into_inner()).into_owned()),
             value: Cow::Owned(value.into_owned()),
         });
     }
     let qualified = tag.name().as_ref().len();
     let local = local.as_ref().len();
-    // The tag starts with `<` and its qualified name; borrow the local part.
-    let name = match input.get(start + 1 + qualified - local..start + 1 + qualified) {
-        Some(name) if input.as_bytes().get(start) == Some(&b'<') => name,
-        _ => return Err(ErrorKind::Syntax("malformed start tag".into()).into()),
-    };
-    Ok(Node {
-        ns,
+    // The tag starts with `<` and its qualified name; the local part ends it.
+    let name = start + 1 + qualified - local..start + 1 + qualified;
+    if tree.input().as_bytes().get(start) != Some(&b'<') || tree.input().get(name.clone()).is_none()
+    {
+        return Err(ErrorKind::Syntax("malformed start tag".into()).into());
+    }
+    Ok(Tag {
+        start,
         name,
+        ns,
         attributes,
-        text: Cow::Borrowed(""),
-        span: start..start,
-        first_child: NONE,
-        next_sibling: NONE,
-        children: 0,
     })
 }
 
