@@ -86,7 +86,7 @@ impl Decoder {
 
     /// Checks that `element` is in `ns`; another namespace is a deviation.
     pub(crate) fn check_ns(&mut self, element: &Element, ns: Ns) -> Result<(), Error> {
-        if *element.ns() == Namespace::Known(ns) {
+        if element.is_in(ns) {
             return Ok(());
         }
         let found = match element.ns() {
@@ -111,7 +111,7 @@ impl Decoder {
         ns: Ns,
         name: &'static str,
     ) -> Result<Option<Element<'x>>, Error> {
-        match parent.children().find(|c| c.name() == name) {
+        match parent.children().find(|c| c.is_named(name)) {
             Some(child) => {
                 self.check_ns(&child, ns)?;
                 Ok(Some(child))
@@ -138,7 +138,7 @@ impl Decoder {
         ns: Ns,
         name: &'static str,
     ) -> Result<Vec<Element<'x>>, Error> {
-        let found: Vec<Element<'x>> = parent.children().filter(|c| c.name() == name).collect();
+        let found: Vec<Element<'x>> = parent.children().filter(|c| c.is_named(name)).collect();
         for child in &found {
             self.check_ns(child, ns)?;
         }

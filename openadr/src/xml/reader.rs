@@ -192,6 +192,22 @@ impl<'d> Element<'d> {
             .unwrap_or_default()
     }
 
+    /// Whether the local name is `name`. The decoders ask this of every
+    /// child they pass over: comparing lengths first, from the node, spares
+    /// slicing the input for most of them.
+    pub(crate) fn is_named(&self, name: &str) -> bool {
+        let (start, end) = self.node().name;
+        (end - start) as usize == name.len()
+            && self.doc.input.as_bytes().get(start as usize..end as usize) == Some(name.as_bytes())
+    }
+
+    /// Whether the element is in one of our namespaces, without comparing
+    /// [`Namespace`] values.
+    pub(crate) fn is_in(&self, ns: Ns) -> bool {
+        let index = self.node().ns as usize;
+        index > 0 && crate::ns::ALL.get(index - 1) == Some(&ns)
+    }
+
     /// Text content directly inside this element (not inside children).
     pub fn text(&self) -> &'d str {
         self.doc.text(self.node().text)

@@ -2,7 +2,8 @@
 //! an optional XML declaration, then elements, attributes and plain text.
 //!
 //! It answers `None` for anything else, well-formed or not: comments, CDATA,
-//! processing instructions after the start, references, a DOCTYPE, unusual
+//! processing instructions after the start, references other than the five
+//! predefined entities in text, a DOCTYPE, unusual
 //! names, a limit exceeded, any syntax error. The caller then reads the
 //! document with quick-xml, which decides and reports. So this reader never
 //! has to produce an error, only to accept nothing quick-xml would refuse and
@@ -207,6 +208,23 @@ pub(super) fn scan(input: &str, limits: Limits) -> Option<Document<'_>> {
         }
         if r.at == bytes.len() {
             break;
+        }
+        if r.byte(r.at) == b'&' {
+            // The five predefined entities; character references and the
+            // rest are quick-xml's to judge.
+            let (length, value) = [
+                ("&lt;", "<"),
+                ("&gt;", ">"),
+                ("&amp;", "&"),
+                ("&apos;", "'"),
+                ("&quot;", "\""),
+            ]
+            .into_iter()
+            .find(|(reference, _)| bytes[r.at..].starts_with(reference.as_bytes()))
+            .map(|(reference, value)| (reference.len(), value))?;
+            tree.push_owned_text(value.to_owned()).ok()?;
+            r.at += length;
+            continue;
         }
         if r.byte(r.at) != b'<' {
             return None;
@@ -439,11 +457,22 @@ mod tests {
     }
 
     #[test]
+    fn reads_predefined_entities_in_text() {
+        let xml = "<a>tomorrow&apos;s &lt;b&gt; &amp; &quot;c&quot;<b/>&amp;</a>";
+        assert!(agree(xml));
+        let document = scan(xml, Limits::default()).unwrap();
+        assert_eq!(document.root().text(), "tomorrow's <b> & \"c\"&");
+    }
+
+    #[test]
     fn leaves_the_unusual_and_the_malformed_to_quick_xml() {
         for xml in [
             "<a><!-- c --></a>",
             "<a><![CDATA[x]]></a>",
-            "<a>&amp;</a>",
+            "<a>&#65;</a>",
+            "<a>&nbsp;</a>",
+            "<a>&amp</a>",
+            "&amp;<a/>",
             "<a b='&amp;'/>",
             "<!DOCTYPE a><a/>",
             "<a><?pi x?></a>",
