@@ -180,6 +180,7 @@ pub async fn start(config: Config) -> Result<Server> {
             .watch_outside_until(db.clone(), stop.clone()),
     );
     listeners.spawn(revocations::refresh_until(db.clone(), stop.clone()));
+    listeners.spawn(metrics::upkeep_until(metrics::handle(), stop.clone()));
     listeners.spawn(publisher::run_until(db.clone(), stop.clone()));
     if let Some(pusher) = pusher(&config, dev_pki.as_ref(), &ven_ca)? {
         listeners.spawn(pusher.run(push_state, stop.clone()));

@@ -7,7 +7,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 const LATENCY_BUCKETS: &[f64] = &[
     0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
@@ -32,6 +33,18 @@ pub fn handle() -> PrometheusHandle {
             handle
         })
         .clone()
+}
+
+/// How often the recorded latencies are folded into their histograms. The
+/// recorder keeps each sample until then: without this, its memory grew with
+/// every request until `/metrics` was next scraped (never, on a VTN nobody
+/// scrapes).
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// Folds the recorded latencies into the histograms every [`UPKEEP_EVERY`]
+/// until `stop`.
+pub async fn upkeep_until(handle: PrometheusHandle, stop: watch::Receiver<bool>) {
+    crate::periodic::every(UPKEEP_EVERY, stop, async || handle.run_upkeep()).await;
 }
 
 /// Counts and times each request under its route pattern (never the raw path,
