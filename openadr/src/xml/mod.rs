@@ -3,6 +3,7 @@
 
 pub mod reader;
 mod scan;
+mod tree;
 pub mod writer;
 
 pub use reader::{Element, Limits, parse_document};

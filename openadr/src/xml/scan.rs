@@ -14,7 +14,8 @@
 //! compared directly against the open element's name, and namespace prefixes
 //! compared as one integer.
 
-use super::reader::{Attribute, Builder, Document, Limits, Tag, XML_URI, XMLNS_URI, check_counts};
+use super::reader::{Limits, XML_URI, XMLNS_URI, check_counts};
+use super::tree::{Attribute, Builder, Document, Tag};
 use std::borrow::Cow;
 use std::ops::Range;
 
