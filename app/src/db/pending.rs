@@ -5,23 +5,31 @@
 //! trip to the database thread). A "maybe" is checked in full by the caller.
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
+use std::collections::HashSet;
 
-const SQL: &str = "SELECT \
-    (SELECT COUNT(*) FROM event_sites es JOIN events e ON e.id = es.event_id \
-      WHERE es.site_id = $1 \
-        AND (es.delivered_modification IS NULL OR es.delivered_modification <> e.modification_number) \
-        AND NOT (e.cancelled AND es.delivered_modification IS NULL)) \
-  + (SELECT COUNT(*) FROM ven_messages WHERE site_id = $1 AND delivered_at IS NULL) \
-  + (SELECT COUNT(*) FROM report_requests WHERE site_id = $1 \
-      AND ((NOT sent AND state = 'requested') OR (state = 'cancelling' AND NOT cancel_sent))) AS pending";
+/// Event versions not yet delivered (a cancellation of an event the site
+/// never heard of is not one).
+const EVENTS: &str = "FROM event_sites es JOIN events e ON e.id = es.event_id \
+    WHERE (es.delivered_modification IS NULL OR es.delivered_modification <> e.modification_number) \
+      AND NOT (e.cancelled AND es.delivered_modification IS NULL)";
+/// Queued VTN messages.
+const MESSAGES: &str = "FROM ven_messages WHERE delivered_at IS NULL";
+/// Report requests and cancellations not yet sent.
+const REPORTS: &str = "FROM report_requests \
+    WHERE ((NOT sent AND state = 'requested') OR (state = 'cancelling' AND NOT cancel_sent))";
 
 /// Whether the site may have something pending.
 pub async fn maybe(db: &DatabaseConnection, site_id: i32) -> Result<bool, DbErr> {
     let backend = db.get_database_backend();
-    let sql = match backend {
-        DatabaseBackend::Postgres => SQL.to_owned(),
-        _ => SQL.replace("$1", "?1"),
+    let site = match backend {
+        DatabaseBackend::Postgres => "$1",
+        _ => "?1",
     };
+    let sql = format!(
+        "SELECT (SELECT COUNT(*) {EVENTS} AND es.site_id = {site}) \
+          + (SELECT COUNT(*) {MESSAGES} AND site_id = {site}) \
+          + (SELECT COUNT(*) {REPORTS} AND site_id = {site}) AS pending"
+    );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
             backend,
@@ -36,6 +44,21 @@ pub async fn maybe(db: &DatabaseConnection, site_id: i32) -> Result<bool, DbErr>
     Ok(count > 0)
 }
 
+/// Every site that may have something pending, in one query: the others
+/// have nothing (what [`maybe`] answers for each, without a query each).
+pub async fn sites(db: &DatabaseConnection) -> Result<HashSet<i32>, DbErr> {
+    let sql = format!(
+        "SELECT es.site_id AS site_id {EVENTS} \
+         UNION SELECT site_id {MESSAGES} UNION SELECT site_id {REPORTS}"
+    );
+    let rows = db
+        .query_all_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?;
+    rows.iter()
+        .map(|row| row.try_get::<i32>("", "site_id"))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,11 +66,20 @@ mod tests {
     use crate::db::{events, programs, reports, sites, ven_messages};
     use crate::models::event::NewEvent;
 
+    /// What [`maybe`] answers, checked against [`sites`].
+    async fn pending(db: &DatabaseConnection, site_id: i32) -> bool {
+        let one = maybe(db, site_id).await.unwrap();
+        let all = sites(db).await.unwrap();
+        assert_eq!(one, all.contains(&site_id), "maybe and sites disagree");
+        one
+    }
+
     #[tokio::test]
     async fn pending_follows_events_queued_messages_and_report_requests() {
         let db = database().await;
         let site = sites::create(&db, "s", "s", None).await.unwrap();
-        assert!(!maybe(&db, site.id).await.unwrap());
+        let quiet = sites::create(&db, "q", "q", None).await.unwrap();
+        assert!(!pending(&db, site.id).await);
 
         let program = programs::create(&db, "p", "http://p", 3600).await.unwrap();
         programs::add_site(&db, program.id, site.id).await.unwrap();
@@ -60,33 +92,30 @@ mod tests {
         )
         .await
         .unwrap();
-        assert!(maybe(&db, site.id).await.unwrap(), "a new event");
+        assert!(pending(&db, site.id).await, "a new event");
         let current = events::for_site(&db, site.id, chrono::Utc::now())
             .await
             .unwrap();
         events::mark_delivered(&db, site.id, &current)
             .await
             .unwrap();
-        assert!(!maybe(&db, site.id).await.unwrap(), "delivered");
+        assert!(!pending(&db, site.id).await, "delivered");
         events::cancel(&db, event.id).await.unwrap();
-        assert!(
-            maybe(&db, site.id).await.unwrap(),
-            "a cancellation to deliver"
-        );
+        assert!(pending(&db, site.id).await, "a cancellation to deliver");
         let current = events::for_site(&db, site.id, chrono::Utc::now())
             .await
             .unwrap();
         events::mark_delivered(&db, site.id, &current)
             .await
             .unwrap();
-        assert!(!maybe(&db, site.id).await.unwrap());
+        assert!(!pending(&db, site.id).await);
 
         let queued = ven_messages::queue(&db, site.id, ven_messages::REREGISTER)
             .await
             .unwrap();
-        assert!(maybe(&db, site.id).await.unwrap(), "a queued message");
+        assert!(pending(&db, site.id).await, "a queued message");
         ven_messages::delivered(&db, queued.id).await.unwrap();
-        assert!(!maybe(&db, site.id).await.unwrap());
+        assert!(!pending(&db, site.id).await);
 
         let request = reports::create_request(
             &db,
@@ -104,13 +133,11 @@ mod tests {
         )
         .await
         .unwrap();
-        assert!(
-            maybe(&db, site.id).await.unwrap(),
-            "an unsent report request"
-        );
+        assert!(pending(&db, site.id).await, "an unsent report request");
         reports::mark_sent(&db, &request).await.unwrap();
-        assert!(!maybe(&db, site.id).await.unwrap());
+        assert!(!pending(&db, site.id).await);
         reports::cancel(&db, &request).await.unwrap();
-        assert!(maybe(&db, site.id).await.unwrap(), "a report cancellation");
+        assert!(pending(&db, site.id).await, "a report cancellation");
+        assert!(!pending(&db, quiet.id).await, "another site's business");
     }
 }
