@@ -202,10 +202,13 @@ pub(super) fn scan(input: &str, limits: Limits) -> Option<Document<'_>> {
         r.at = declaration(bytes)?;
     }
     loop {
-        let text = r.at;
-        r.at = text_end(bytes, r.at);
-        if r.at > text {
-            tree.push_input_text(text..r.at).ok()?;
+        // Compact documents mostly have no text between tags.
+        if r.byte(r.at) != b'<' {
+            let text = r.at;
+            r.at = text_end(bytes, r.at);
+            if r.at > text {
+                tree.push_plain_text(text..r.at).ok()?;
+            }
         }
         if r.at == bytes.len() {
             break;
