@@ -145,6 +145,29 @@ impl Decoder {
         Ok(found)
     }
 
+    /// Every child with this local name, decoded by `f` within its name, in
+    /// order. As with [`Self::children`], all their namespaces are checked
+    /// before any is decoded; walking the children twice spares a vector of
+    /// them, and the result is allocated once (a report has hundreds).
+    pub(crate) fn each<'x, T>(
+        &mut self,
+        parent: &Element<'x>,
+        ns: Ns,
+        name: &'static str,
+        mut f: impl FnMut(&mut Self, &Element<'x>) -> Result<T, Error>,
+    ) -> Result<Vec<T>, Error> {
+        let mut count = 0;
+        for child in parent.children().filter(|c| c.is_named(name)) {
+            self.check_ns(&child, ns)?;
+            count += 1;
+        }
+        let mut decoded = Vec::with_capacity(count);
+        for child in parent.children().filter(|c| c.is_named(name)) {
+            decoded.push(self.within(name, |d| f(d, &child))?);
+        }
+        Ok(decoded)
+    }
+
     /// The trimmed text of a required child.
     pub(crate) fn text(
         &mut self,

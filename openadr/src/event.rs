@@ -210,11 +210,7 @@ impl DistributeEvent {
             Some(r) => Some(EiResponse::decode(d, &r)?),
             None => None,
         };
-        let events = d
-            .children(el, Ns::Oadr, "oadrEvent")?
-            .into_iter()
-            .map(|event| d.within("oadrEvent", |d| Event::decode(d, &event)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let events = d.each(el, Ns::Oadr, "oadrEvent", Event::decode)?;
         Ok(Self {
             response,
             request_id: RequestId(d.text(el, Ns::Pyld, "requestID")?),
@@ -255,11 +251,7 @@ impl Event {
                 d.within("eiActivePeriod", |d| ActivePeriod::decode(d, &period_el))?;
             let signals_el = d.required(&ei_event, Ns::Ei, "eiEventSignals")?;
             let (signals, baseline) = d.within("eiEventSignals", |d| {
-                let signals = d
-                    .children(&signals_el, Ns::Ei, "eiEventSignal")?
-                    .into_iter()
-                    .map(|s| d.within("eiEventSignal", |d| EventSignal::decode(d, &s)))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let signals = d.each(&signals_el, Ns::Ei, "eiEventSignal", EventSignal::decode)?;
                 if signals.is_empty() {
                     return Err(d.error(ErrorKind::Missing("eiEventSignal"), "eiEventSignal"));
                 }

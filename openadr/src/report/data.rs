@@ -144,22 +144,16 @@ impl Report {
     pub(super) fn decode(d: &mut Decoder, el: &Element) -> Result<Self, Error> {
         let intervals = match d.child(el, Ns::Strm, "intervals")? {
             Some(list) => d.within("intervals", |d| {
-                d.children(&list, Ns::Ei, "interval")?
-                    .into_iter()
-                    .map(|i| d.within("interval", |d| ReportInterval::decode(d, &i)))
-                    .collect::<Result<Vec<_>, _>>()
+                d.each(&list, Ns::Ei, "interval", ReportInterval::decode)
             })?,
             None => Vec::new(),
         };
-        let descriptions = d
-            .children(el, Ns::Oadr, "oadrReportDescription")?
-            .into_iter()
-            .map(|r| {
-                d.within("oadrReportDescription", |d| {
-                    ReportDescription::decode(d, &r)
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let descriptions = d.each(
+            el,
+            Ns::Oadr,
+            "oadrReportDescription",
+            ReportDescription::decode,
+        )?;
         // A METADATA report (descriptions, no data) implies request ID 0;
         // pyoadr-ven leaves it out.
         let report_request_id =
@@ -282,11 +276,7 @@ impl ReportInterval {
             Some(uid) => Some(d.within("uid", |d| d.text(&uid, Ns::Xcal, "text"))?),
             None => None,
         };
-        let payloads = d
-            .children(el, Ns::Oadr, "oadrReportPayload")?
-            .into_iter()
-            .map(|p| d.within("oadrReportPayload", |d| ReportPayload::decode(d, &p)))
-            .collect::<Result<Vec<_>, _>>()?;
+        let payloads = d.each(el, Ns::Oadr, "oadrReportPayload", ReportPayload::decode)?;
         if payloads.is_empty() {
             return Err(d.error(ErrorKind::Missing("oadrReportPayload"), "oadrReportPayload"));
         }

@@ -106,17 +106,11 @@ pub struct CanceledReport {
 }
 
 fn decode_reports(d: &mut Decoder, el: &Element) -> Result<Vec<Report>, Error> {
-    d.children(el, Ns::Oadr, "oadrReport")?
-        .into_iter()
-        .map(|r| d.within("oadrReport", |d| Report::decode(d, &r)))
-        .collect()
+    d.each(el, Ns::Oadr, "oadrReport", Report::decode)
 }
 
 fn decode_requests(d: &mut Decoder, el: &Element) -> Result<Vec<ReportRequest>, Error> {
-    d.children(el, Ns::Oadr, "oadrReportRequest")?
-        .into_iter()
-        .map(|r| d.within("oadrReportRequest", |d| ReportRequest::decode(d, &r)))
-        .collect()
+    d.each(el, Ns::Oadr, "oadrReportRequest", ReportRequest::decode)
 }
 
 fn decode_pending(d: &mut Decoder, el: &Element) -> Result<Vec<ReportRequestId>, Error> {
