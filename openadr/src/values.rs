@@ -152,14 +152,19 @@ impl FromStr for Duration {
         }
         let mut in_time = false;
         let mut seen_any = false;
-        let mut number = String::new();
-        for c in rest.chars() {
+        // Where the digits before the next unit begin: sliced, not copied.
+        let mut number = None;
+        for (at, c) in rest.char_indices() {
             match c {
-                '0'..='9' => number.push(c),
-                'T' if !in_time && number.is_empty() => in_time = true,
+                '0'..='9' => {
+                    number.get_or_insert(at);
+                }
+                'T' if !in_time && number.is_none() => in_time = true,
                 unit => {
-                    let value: u32 = number.parse().map_err(|_| error())?;
-                    number.clear();
+                    let digits = rest
+                        .get(number.take().unwrap_or(at)..at)
+                        .unwrap_or_default();
+                    let value: u32 = digits.parse().map_err(|_| error())?;
                     seen_any = true;
                     let slot = match (in_time, unit) {
                         (false, 'Y') => &mut d.years,
@@ -175,7 +180,7 @@ impl FromStr for Duration {
                 }
             }
         }
-        if !number.is_empty() || !seen_any {
+        if number.is_some() || !seen_any {
             return Err(error());
         }
         Ok(d)
