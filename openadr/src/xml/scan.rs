@@ -129,8 +129,13 @@ fn text_end(bytes: &[u8], mut at: usize) -> usize {
 struct Scope<'a> {
     bindings: Vec<Binding<'a>>,
     /// Prefix key and namespace, at the slot [`slot`] gives the key; `LONG`
-    /// for none. Emptied whenever the bindings change.
+    /// for none.
     recent: [(u64, u32); 16],
+    /// Whether the bindings changed since `recent` was last emptied. It is
+    /// emptied at the next lookup rather than at each change: a root
+    /// declares nine namespaces, and emptying it nine times made reading a
+    /// poll slower.
+    changed: bool,
 }
 
 /// The slot of a key in [`Scope::recent`]: the schema's prefixes (`oadr`,
@@ -145,6 +150,7 @@ impl<'a> Scope<'a> {
         Self {
             bindings: Vec::new(),
             recent: [(LONG, 0); 16],
+            changed: false,
         }
     }
 
@@ -154,14 +160,14 @@ impl<'a> Scope<'a> {
 
     fn declare(&mut self, binding: Binding<'a>) {
         self.bindings.push(binding);
-        self.recent = [(LONG, 0); 16];
+        self.changed = true;
     }
 
     /// Ends the declarations made after the first `mark`.
     fn end(&mut self, mark: usize) {
         if self.bindings.len() > mark {
             self.bindings.truncate(mark);
-            self.recent = [(LONG, 0); 16];
+            self.changed = true;
         }
     }
 
@@ -175,6 +181,10 @@ impl<'a> Scope<'a> {
                 .rev()
                 .find(|b| b.prefix == prefix)
                 .map_or(0, |b| b.ns);
+        }
+        if self.changed {
+            self.recent = [(LONG, 0); 16];
+            self.changed = false;
         }
         let slot = slot(key);
         if self.recent[slot].0 == key {
