@@ -529,6 +529,29 @@ mod tests {
         assert_eq!(root.text(), "\n  \n  \n  \n  \n");
     }
 
+    /// The table of recent prefix lookups must not outlive the bindings it
+    /// was filled from: redeclared, undeclared and redeclared back.
+    #[test]
+    fn prefix_lookups_follow_every_change_of_bindings() {
+        let xml = r#"<e:a xmlns:e="urn:1"><e:b/><e:c xmlns:e="urn:2"><e:d e:k="v"/><e:d/></e:c><e:f/><g xmlns:e="urn:1"><e:h/></g><e:i xmlns:x="urn:3"/><e:j/></e:a>"#;
+        assert!(agree(xml));
+        let document = scan(xml, Limits::default()).unwrap();
+        let uri = |e: Element<'_>| e.ns().uri().to_owned();
+        let root = document.root();
+        let children: Vec<_> = root.children().collect();
+        let c: Vec<_> = children[1].children().collect();
+        assert_eq!(uri(root), "urn:1");
+        assert_eq!(uri(children[0]), "urn:1");
+        assert_eq!(uri(children[1]), "urn:2");
+        assert_eq!(uri(c[0]), "urn:2");
+        assert_eq!(c[0].attributes()[0].ns.uri(), "urn:2");
+        assert_eq!(uri(c[1]), "urn:2");
+        assert_eq!(uri(children[2]), "urn:1");
+        assert_eq!(uri(children[3].children().next().unwrap()), "urn:1");
+        assert_eq!(uri(children[4]), "urn:1");
+        assert_eq!(uri(children[5]), "urn:1");
+    }
+
     #[test]
     fn reads_predefined_entities_in_text() {
         let xml = "<a>tomorrow&apos;s &lt;b&gt; &amp; &quot;c&quot;<b/>&amp;</a>";
