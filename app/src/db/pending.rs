@@ -2,7 +2,8 @@
 //! event version not yet delivered, a queued VTN message, or a report request
 //! or cancellation not yet sent. An idle poll stops here instead of loading
 //! events, messages and report requests one by one (each query is a round
-//! trip to the database thread). A "maybe" is checked in full by the caller.
+//! trip to the database thread). The caller checks in full only the kinds
+//! that may have something.
 
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use std::collections::HashSet;
@@ -18,17 +19,35 @@ const MESSAGES: &str = "FROM ven_messages WHERE delivered_at IS NULL";
 const REPORTS: &str = "FROM report_requests \
     WHERE ((NOT sent AND state = 'requested') OR (state = 'cancelling' AND NOT cancel_sent))";
 
-/// Whether the site may have something pending.
-pub async fn maybe(db: &DatabaseConnection, site_id: i32) -> Result<bool, DbErr> {
+/// What a site may have pending, by kind: the caller loads only those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pending {
+    /// Event versions not yet delivered (some perhaps announced for later).
+    pub events: bool,
+    /// Queued VTN messages.
+    pub messages: bool,
+    /// Report requests or cancellations not yet sent.
+    pub reports: bool,
+}
+
+impl Pending {
+    /// Whether anything at all.
+    pub fn any(self) -> bool {
+        self.events || self.messages || self.reports
+    }
+}
+
+/// What the site may have pending.
+pub async fn of_site(db: &DatabaseConnection, site_id: i32) -> Result<Pending, DbErr> {
     let backend = db.get_database_backend();
     let site = match backend {
         DatabaseBackend::Postgres => "$1",
         _ => "?1",
     };
     let sql = format!(
-        "SELECT (SELECT COUNT(*) {EVENTS} AND es.site_id = {site}) \
-          + (SELECT COUNT(*) {MESSAGES} AND site_id = {site}) \
-          + (SELECT COUNT(*) {REPORTS} AND site_id = {site}) AS pending"
+        "SELECT (SELECT COUNT(*) {EVENTS} AND es.site_id = {site}) AS events, \
+          (SELECT COUNT(*) {MESSAGES} AND site_id = {site}) AS messages, \
+          (SELECT COUNT(*) {REPORTS} AND site_id = {site}) AS reports"
     );
     let row = db
         .query_one_raw(Statement::from_sql_and_values(
@@ -37,15 +56,23 @@ pub async fn maybe(db: &DatabaseConnection, site_id: i32) -> Result<bool, DbErr>
             [site_id.into()],
         ))
         .await?;
-    let count: i64 = match row {
-        Some(row) => row.try_get("", "pending")?,
-        None => 0,
+    let Some(row) = row else {
+        return Ok(Pending {
+            events: false,
+            messages: false,
+            reports: false,
+        });
     };
-    Ok(count > 0)
+    let some = |column: &str| row.try_get::<i64>("", column).map(|count| count > 0);
+    Ok(Pending {
+        events: some("events")?,
+        messages: some("messages")?,
+        reports: some("reports")?,
+    })
 }
 
 /// Every site that may have something pending, in one query: the others
-/// have nothing (what [`maybe`] answers for each, without a query each).
+/// have nothing (what [`of_site`] answers for each, without a query each).
 pub async fn sites(db: &DatabaseConnection) -> Result<HashSet<i32>, DbErr> {
     let sql = format!(
         "SELECT es.site_id AS site_id {EVENTS} \
@@ -66,20 +93,30 @@ mod tests {
     use crate::db::{events, programs, reports, sites, ven_messages};
     use crate::models::event::NewEvent;
 
-    /// What [`maybe`] answers, checked against [`sites`].
-    async fn pending(db: &DatabaseConnection, site_id: i32) -> bool {
-        let one = maybe(db, site_id).await.unwrap();
+    /// What [`of_site`] answers, checked against [`sites`].
+    async fn pending(db: &DatabaseConnection, site_id: i32) -> Pending {
+        let one = of_site(db, site_id).await.unwrap();
         let all = sites(db).await.unwrap();
-        assert_eq!(one, all.contains(&site_id), "maybe and sites disagree");
+        assert_eq!(
+            one.any(),
+            all.contains(&site_id),
+            "of_site and sites disagree"
+        );
         one
     }
+
+    const NOTHING: Pending = Pending {
+        events: false,
+        messages: false,
+        reports: false,
+    };
 
     #[tokio::test]
     async fn pending_follows_events_queued_messages_and_report_requests() {
         let db = database().await;
         let site = sites::create(&db, "s", "s", None).await.unwrap();
         let quiet = sites::create(&db, "q", "q", None).await.unwrap();
-        assert!(!pending(&db, site.id).await);
+        assert_eq!(pending(&db, site.id).await, NOTHING);
 
         let program = programs::create(&db, "p", "http://p", 3600).await.unwrap();
         programs::add_site(&db, program.id, site.id).await.unwrap();
@@ -92,30 +129,51 @@ mod tests {
         )
         .await
         .unwrap();
-        assert!(pending(&db, site.id).await, "a new event");
+        assert_eq!(
+            pending(&db, site.id).await,
+            Pending {
+                events: true,
+                ..NOTHING
+            },
+            "a new event"
+        );
         let current = events::for_site(&db, site.id, chrono::Utc::now())
             .await
             .unwrap();
         events::mark_delivered(&db, site.id, &current)
             .await
             .unwrap();
-        assert!(!pending(&db, site.id).await, "delivered");
+        assert_eq!(pending(&db, site.id).await, NOTHING, "delivered");
         events::cancel(&db, event.id).await.unwrap();
-        assert!(pending(&db, site.id).await, "a cancellation to deliver");
+        assert_eq!(
+            pending(&db, site.id).await,
+            Pending {
+                events: true,
+                ..NOTHING
+            },
+            "a cancellation to deliver"
+        );
         let current = events::for_site(&db, site.id, chrono::Utc::now())
             .await
             .unwrap();
         events::mark_delivered(&db, site.id, &current)
             .await
             .unwrap();
-        assert!(!pending(&db, site.id).await);
+        assert_eq!(pending(&db, site.id).await, NOTHING);
 
         let queued = ven_messages::queue(&db, site.id, ven_messages::REREGISTER)
             .await
             .unwrap();
-        assert!(pending(&db, site.id).await, "a queued message");
+        assert_eq!(
+            pending(&db, site.id).await,
+            Pending {
+                messages: true,
+                ..NOTHING
+            },
+            "a queued message"
+        );
         ven_messages::delivered(&db, queued.id).await.unwrap();
-        assert!(!pending(&db, site.id).await);
+        assert_eq!(pending(&db, site.id).await, NOTHING);
 
         let request = reports::create_request(
             &db,
@@ -133,11 +191,29 @@ mod tests {
         )
         .await
         .unwrap();
-        assert!(pending(&db, site.id).await, "an unsent report request");
+        assert_eq!(
+            pending(&db, site.id).await,
+            Pending {
+                reports: true,
+                ..NOTHING
+            },
+            "an unsent report request"
+        );
         reports::mark_sent(&db, &request).await.unwrap();
-        assert!(!pending(&db, site.id).await);
+        assert_eq!(pending(&db, site.id).await, NOTHING);
         reports::cancel(&db, &request).await.unwrap();
-        assert!(pending(&db, site.id).await, "a report cancellation");
-        assert!(!pending(&db, quiet.id).await, "another site's business");
+        assert_eq!(
+            pending(&db, site.id).await,
+            Pending {
+                reports: true,
+                ..NOTHING
+            },
+            "a report cancellation"
+        );
+        assert_eq!(
+            pending(&db, quiet.id).await,
+            NOTHING,
+            "another site's business"
+        );
     }
 }

@@ -38,21 +38,29 @@ pub async fn next(state: &AppState, site: &site::Model) -> Result<Option<Outgoin
         return Ok(None);
     }
     let version = app::db::changes::OUTBOX.version();
-    if !app::db::pending::maybe(db, site.id).await? {
+    let pending = app::db::pending::of_site(db, site.id).await?;
+    if !pending.any() {
         state.sites.mark_idle(site.id, version, None);
         return Ok(None);
     }
     let now = chrono::Utc::now();
-    let current = events::for_site(db, site.id, now).await?;
-    if current.iter().any(|e| e.undelivered()) {
-        let distribution = distribute::build(&state.oadr.vtn_id, site, &current, now, None);
-        return Ok(Some(Outgoing {
-            message: distribution.into(),
-            service: Service::EiEvent,
-            delivered: Delivered::Events(current),
-        }));
+    if pending.events {
+        let current = events::for_site(db, site.id, now).await?;
+        if current.iter().any(|e| e.undelivered()) {
+            let distribution = distribute::build(&state.oadr.vtn_id, site, &current, now, None);
+            return Ok(Some(Outgoing {
+                message: distribution.into(),
+                service: Service::EiEvent,
+                delivered: Delivered::Events(current),
+            }));
+        }
     }
-    if let Some(queued) = ven_messages::next(db, site.id).await? {
+    let queued = if pending.messages {
+        ven_messages::next(db, site.id).await?
+    } else {
+        None
+    };
+    if let Some(queued) = queued {
         let ven_id = Some(site.ven_id.as_str().into());
         let (message, service): (Message, Service) = match queued.kind.as_str() {
             ven_messages::CANCEL_REGISTRATION => (
@@ -92,7 +100,12 @@ pub async fn next(state: &AppState, site: &site::Model) -> Result<Option<Outgoin
             },
         }));
     }
-    if let Some(request) = reports::next_unsent(db, site.id).await? {
+    let request = if pending.reports {
+        reports::next_unsent(db, site.id).await?
+    } else {
+        None
+    };
+    if let Some(request) = request {
         let message: Message = if request.state == reports::CANCELLING {
             report::cancel_message(&request, &site.ven_id).into()
         } else {
@@ -113,7 +126,11 @@ pub async fn next(state: &AppState, site: &site::Model) -> Result<Option<Outgoin
     // Something counted as pending but nothing is due: an event announced
     // for later, or one that ended before this site heard of it. Nothing
     // changes until the next announced event falls due (or a write).
-    let until = events::next_notification(db, site.id, now).await?;
+    let until = if pending.events {
+        events::next_notification(db, site.id, now).await?
+    } else {
+        None
+    };
     state.sites.mark_idle(site.id, version, until);
     Ok(None)
 }
