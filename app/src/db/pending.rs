@@ -20,7 +20,7 @@ const REPORTS: &str = "FROM report_requests \
     WHERE ((NOT sent AND state = 'requested') OR (state = 'cancelling' AND NOT cancel_sent))";
 
 /// What a site may have pending, by kind: the caller loads only those.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Pending {
     /// Event versions not yet delivered (some perhaps announced for later).
     pub events: bool,
@@ -57,11 +57,7 @@ pub async fn of_site(db: &DatabaseConnection, site_id: i32) -> Result<Pending, D
         ))
         .await?;
     let Some(row) = row else {
-        return Ok(Pending {
-            events: false,
-            messages: false,
-            reports: false,
-        });
+        return Ok(Pending::default());
     };
     let some = |column: &str| row.try_get::<i64>("", column).map(|count| count > 0);
     Ok(Pending {
