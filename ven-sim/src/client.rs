@@ -192,17 +192,21 @@ impl Connection {
 }
 
 /// Whether the connection ended before any answer: closed, or reset because
-/// the VTN closed it with the request unread.
+/// the VTN closed it with the request unread. Over TLS a close without
+/// close_notify (the VTN dropping a connection idle for 30 s) reads as an
+/// unexpected end of file.
 fn closed_unanswered(error: &hyper::Error) -> bool {
-    let reset = std::error::Error::source(error)
+    let ended = std::error::Error::source(error)
         .and_then(|cause| cause.downcast_ref::<std::io::Error>())
         .is_some_and(|io| {
             matches!(
                 io.kind(),
-                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::UnexpectedEof
             )
         });
-    error.is_canceled() || error.is_incomplete_message() || reset
+    error.is_canceled() || error.is_incomplete_message() || ended
 }
 
 /// A short reason for a failed exchange, for the statistics.
@@ -231,6 +235,7 @@ pub fn reason(error: &anyhow::Error) -> &'static str {
                 std::io::ErrorKind::ConnectionReset => "connection reset",
                 std::io::ErrorKind::BrokenPipe => "broken pipe",
                 std::io::ErrorKind::TimedOut => "timeout",
+                std::io::ErrorKind::UnexpectedEof => "connection closed before an answer",
                 _ => "I/O",
             };
         }
@@ -371,7 +376,7 @@ fn base_path(token: Option<&str>) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
     use tokio::net::TcpListener;
 
     #[test]
@@ -387,7 +392,7 @@ mod tests {
     }
 
     /// Reads one request (headers and a Content-Length body); false at EOF.
-    async fn read_request(socket: &mut TcpStream) -> bool {
+    async fn read_request(socket: &mut (impl AsyncRead + Unpin)) -> bool {
         let mut seen = Vec::new();
         let mut buf = [0u8; 4096];
         loop {
@@ -408,7 +413,7 @@ mod tests {
         }
     }
 
-    async fn answer(socket: &mut TcpStream, body: &str) {
+    async fn answer(socket: &mut (impl AsyncWrite + Unpin), body: &str) {
         let response = format!(
             "HTTP/1.1 200 OK\r\ncontent-length: {}\r\n\r\n{body}",
             body.len()
@@ -468,6 +473,53 @@ mod tests {
                 "reset: {reset}"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_request_dropped_without_close_notify_on_a_kept_alive_tls_connection_is_sent_again() {
+        // As the VTN drops a connection idle for 30 s: no TLS close_notify.
+        let dir = tempfile::tempdir().unwrap();
+        let (pki, _) = server::pki::DevPki::ensure(dir.path()).unwrap();
+        let config =
+            server::tls::server_config(&pki.server_cert, &pki.server_key, &pki.ven_ca).unwrap();
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut first = 0;
+            loop {
+                let (socket, _) = listener.accept().await.unwrap();
+                let mut tls = acceptor.accept(socket).await.unwrap();
+                first += 1;
+                tokio::spawn(async move {
+                    while read_request(&mut tls).await {
+                        if first == 1 {
+                            answer(&mut tls, "one").await;
+                            assert!(read_request(&mut tls).await);
+                            return;
+                        }
+                        answer(&mut tls, "again").await;
+                    }
+                });
+            }
+        });
+        let target = Target {
+            addr,
+            host: "localhost".into(),
+            ca_pem: Some(Arc::new(std::fs::read(&pki.server_ca).unwrap())),
+        };
+        let cert = std::fs::read_to_string(&pki.demo_ven_cert).unwrap();
+        let key = std::fs::read_to_string(&pki.demo_ven_key).unwrap();
+        let mut connection = Connection::new(target, Some((&cert, &key))).unwrap();
+        assert_eq!(connection.post("/a", "<x/>".into()).await.unwrap(), "one");
+        assert_eq!(connection.post("/b", "<x/>".into()).await.unwrap(), "again");
+        assert_eq!(
+            connection.counts,
+            Counts {
+                handshakes: 2,
+                resent: 1
+            }
+        );
     }
 
     #[tokio::test]
