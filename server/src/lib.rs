@@ -177,7 +177,7 @@ pub async fn start(config: Config) -> Result<Server> {
     listeners.spawn(
         site_index
             .clone()
-            .watch_outside_until(db.clone(), stop.clone()),
+            .keep_fresh_until(db.clone(), stop.clone()),
     );
     listeners.spawn(revocations::refresh_until(db.clone(), stop.clone()));
     listeners.spawn(metrics::upkeep_until(metrics::handle(), stop.clone()));

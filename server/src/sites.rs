@@ -10,10 +10,14 @@
 //! other processes (the `vtn` CLI, `ven-sim` provisioning) are not reported
 //! that way: on SQLite they are seen through `PRAGMA data_version`, which on
 //! the VTN's single connection changes exactly when another connection
-//! commits ([`SiteIndex::watch_outside_until`]); what was read before such a
+//! commits ([`SiteIndex::check_outside`]); what was read before such a
 //! commit is read again. Without that (PostgreSQL, or the watch falling
 //! behind) nothing is trusted for more than [`TRUST_FOR`]. An unknown
 //! fingerprint or token is always looked up in the database.
+//!
+//! So that a large fleet does not fall back to a query per poll whenever that
+//! happens, every site is read again in one pass ([`SiteIndex::refresh`]):
+//! on SQLite after another process wrote, elsewhere every [`REFRESH_EVERY`].
 //!
 //! Last contact is recorded here and written in batches by a background task
 //! ([`SiteIndex::flush_contacts`]); readers of the database's value flush
@@ -43,6 +47,12 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(5);
 /// How often the database is asked whether another process wrote to it.
 pub const WATCH_EVERY: Duration = Duration::from_secs(1);
 
+/// The least time between two passes that read every site again: on
+/// PostgreSQL they are due this often, half of [`TRUST_FOR`], so that what
+/// they read never lapses; on SQLite, writes by other processes bring the
+/// next pass forward to this gap after the last.
+pub const REFRESH_EVERY: Duration = Duration::from_secs(15);
+
 /// How a VEN identifies itself.
 #[derive(Debug, Clone, Copy)]
 pub enum Key<'a> {
@@ -62,6 +72,9 @@ pub struct SiteIndex {
     flushing: Arc<tokio::sync::Mutex<()>>,
     /// What is known of other processes' writes.
     outside: Arc<Outside>,
+    /// The [`Outside`] epoch taken before the last pass over every site, and
+    /// when that pass began.
+    refreshed: Arc<Mutex<Option<(u64, Instant)>>>,
 }
 
 /// Other processes' writes, as `PRAGMA data_version` shows them.
@@ -120,6 +133,16 @@ struct Requests {
     by_id: HashMap<String, Arc<report_request::Model>>,
 }
 
+/// When a pass over every site read them, and the versions taken before.
+#[derive(Debug, Clone, Copy)]
+struct Read {
+    /// `changes::SITES` version.
+    version: u64,
+    /// [`Outside`] epoch.
+    epoch: u64,
+    at: Instant,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Idle {
     version: u64,
@@ -159,7 +182,15 @@ impl Inner {
         .copied()
     }
 
-    fn insert(&mut self, mut site: site::Model, version: u64, epoch: u64) -> Arc<site::Model> {
+    /// Keeps `site` as read after `version` and `epoch` were taken, at
+    /// `loaded` (taken before the read, too).
+    fn insert(
+        &mut self,
+        mut site: site::Model,
+        version: u64,
+        epoch: u64,
+        loaded: Instant,
+    ) -> Arc<site::Model> {
         let mut requests = None;
         if let Some(old) = self.by_id.remove(&site.id) {
             // A contact not yet written is newer than the database's.
@@ -181,7 +212,7 @@ impl Inner {
                 site: site.clone(),
                 version,
                 epoch,
-                loaded: Instant::now(),
+                loaded,
                 idle: None,
                 requests,
             },
@@ -202,6 +233,55 @@ impl Inner {
         }
     }
 
+    /// Takes in a site read by a pass over every site that began at `read`
+    /// with `idle` (if the site had nothing pending then).
+    fn reread(&mut self, mut site: site::Model, read: Read, idle: Option<Idle>) {
+        let entry = match self.by_id.get_mut(&site.id) {
+            // Read again since the pass began: at least as new as this row.
+            Some(entry) if entry.loaded >= read.at => return,
+            Some(entry) => {
+                // A contact not yet written is newer than the database's.
+                site.last_contact = site.last_contact.max(entry.site.last_contact);
+                if *entry.site == site {
+                    // Unchanged: the shared row stays, only its trust is renewed.
+                    entry.version = read.version;
+                    entry.epoch = read.epoch;
+                    entry.loaded = read.at;
+                    entry
+                } else {
+                    let id = site.id;
+                    self.insert(site, read.version, read.epoch, read.at);
+                    self.by_id.get_mut(&id).expect("just inserted")
+                }
+            }
+            None => {
+                let id = site.id;
+                self.insert(site, read.version, read.epoch, read.at);
+                self.by_id.get_mut(&id).expect("just inserted")
+            }
+        };
+        // An idle mark checked since the pass began is newer than `idle`.
+        if entry.idle.is_none_or(|mark| mark.checked < read.at) {
+            entry.idle = idle;
+        }
+    }
+
+    /// Drops the sites that neither a pass that began at `since` nor a
+    /// lookup after it read: they are no longer in the database.
+    fn drop_unread(&mut self, since: Instant) {
+        let gone: Vec<i32> = self
+            .by_id
+            .iter()
+            .filter(|(_, entry)| entry.loaded < since)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in gone {
+            if let Some(entry) = self.by_id.remove(&id) {
+                self.unmap(&entry.site);
+            }
+        }
+    }
+
     fn forget(&mut self, key: &Hashed<'_>) {
         match key {
             Hashed::Fingerprint(f) => self.by_fingerprint.remove(*f),
@@ -211,44 +291,70 @@ impl Inner {
 }
 
 impl SiteIndex {
-    /// Reads every site, a page at a time: reading 100,000 at once left
-    /// about 300 MiB of peak allocations in the process.
+    /// Reads every site (see [`Self::refresh`]).
+    pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
+        let index = Self::default();
+        index.refresh(db).await?;
+        Ok(index)
+    }
+
+    /// Reads every site again, a page at a time (reading 100,000 at once
+    /// left about 300 MiB of peak allocations in the process), and drops
+    /// those no longer in the database.
     ///
-    /// Sites with nothing pending start idle, from one query for all of
+    /// Sites with nothing pending are marked idle, from one query for all of
     /// them: otherwise each site's first poll after a restart would check
     /// the database (100,000 VENs polling every minute: 1,700 queries a
     /// second for that minute, queued behind the contact flushes).
-    pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
+    pub async fn refresh(&self, db: &DatabaseConnection) -> Result<(), DbErr> {
         const PAGE: u64 = 2_000;
-        let index = Self::default();
-        let version = changes::SITES.version();
-        let epoch = index.epoch();
-        let outbox = changes::OUTBOX.version();
-        let pending = app::db::pending::sites(db).await?;
+        let read = Read {
+            version: changes::SITES.version(),
+            epoch: self.epoch(),
+            at: Instant::now(),
+        };
         let idle = Idle {
-            version: outbox,
-            epoch,
-            checked: Instant::now(),
+            version: changes::OUTBOX.version(),
+            epoch: read.epoch,
+            checked: read.at,
             until: None,
         };
+        let pending = app::db::pending::sites(db).await?;
         let mut after = 0;
+        let mut count = 0;
         loop {
             let page = sites::page(db, after, PAGE).await?;
             let Some(last) = page.last() else {
                 break;
             };
             after = last.id;
-            let mut inner = index.write();
+            count += page.len();
+            let mut inner = self.write();
             for site in page {
                 let quiet = !pending.contains(&site.id);
-                let id = site.id;
-                inner.insert(site, version, epoch);
-                if quiet && let Some(entry) = inner.by_id.get_mut(&id) {
-                    entry.idle = Some(idle);
-                }
+                inner.reread(site, read, quiet.then_some(idle));
             }
         }
-        Ok(index)
+        self.write().drop_unread(read.at);
+        *self
+            .refreshed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some((read.epoch, read.at));
+        tracing::debug!(sites = count, pending = pending.len(), took = ?read.at.elapsed(), "read every site");
+        Ok(())
+    }
+
+    /// Whether every site should be read again: [`REFRESH_EVERY`] has passed
+    /// since the last pass began, and what it read is no longer trusted as a
+    /// whole (another process wrote since, or the database cannot tell).
+    fn refresh_due(&self) -> bool {
+        let refreshed = *self
+            .refreshed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        refreshed.is_none_or(|(epoch, at)| {
+            at.elapsed() >= REFRESH_EVERY && !self.outside.quiet_since(epoch)
+        })
     }
 
     fn epoch(&self) -> u64 {
@@ -285,13 +391,14 @@ impl SiteIndex {
         }
         let version = changes::SITES.version();
         let epoch = self.epoch();
+        let loaded = Instant::now();
         let found = match key {
             Key::Fingerprint(f) => sites::by_fingerprint(db, f).await?,
             Key::Token(t) => sites::by_token(db, t).await?,
         };
         let mut inner = self.write();
         Ok(match found {
-            Some(site) => Some(inner.insert(site, version, epoch)),
+            Some(site) => Some(inner.insert(site, version, epoch, loaded)),
             None => {
                 inner.forget(&hashed);
                 None
@@ -391,20 +498,23 @@ impl SiteIndex {
         Ok(())
     }
 
-    /// On SQLite, checks for other processes' writes every [`WATCH_EVERY`]
-    /// until `stop`; elsewhere returns at once (the index then trusts what it
-    /// read for [`TRUST_FOR`]).
-    pub async fn watch_outside_until(
+    /// Until `stop`, every [`WATCH_EVERY`]: on SQLite checks for other
+    /// processes' writes, then reads every site again when that is due (see
+    /// [`Self::refresh_due`]).
+    pub async fn keep_fresh_until(
         self,
         db: DatabaseConnection,
         stop: tokio::sync::watch::Receiver<bool>,
     ) {
-        if db.get_database_backend() != DatabaseBackend::Sqlite {
-            return;
-        }
+        let sqlite = db.get_database_backend() == DatabaseBackend::Sqlite;
         crate::periodic::every(WATCH_EVERY, stop, async || {
-            if let Err(error) = self.check_outside(&db).await {
+            if sqlite && let Err(error) = self.check_outside(&db).await {
                 tracing::warn!(%error, "could not ask the database for other processes' writes");
+            }
+            if self.refresh_due()
+                && let Err(error) = self.refresh(&db).await
+            {
+                tracing::warn!(%error, "could not read the sites again");
             }
         })
         .await;
@@ -734,5 +844,85 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(name(&index).await, "later");
+    }
+
+    #[tokio::test]
+    async fn passes_over_every_site_take_in_other_processes_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/vtn.db?mode=rwc", dir.path().display());
+        let db = crate::db::connect(&url).await.unwrap();
+        crate::db::migrate(&db).await.unwrap();
+        let other = crate::db::connect(&url).await.unwrap();
+        sites::create(&db, "a", "a", Some("AA:06")).await.unwrap();
+        sites::create(&db, "b", "b", Some("BB:06")).await.unwrap();
+        sites::create(&db, "c", "c", Some("CC:06")).await.unwrap();
+        // Clear of the site IDs other tests report changes to (see above).
+        db.execute_unprepared("update sites set id = id + 987700")
+            .await
+            .unwrap();
+        let index = SiteIndex::load(&db).await.unwrap();
+        index.check_outside(&db).await.unwrap();
+        let id_of = |fingerprint: &str| *index.read().by_fingerprint.get(fingerprint).unwrap();
+        let (a, c) = (id_of("AA:06"), id_of("CC:06"));
+        let row = |id: i32| index.read().by_id.get(&id).map(|e| e.site.clone());
+        let unchanged = row(c).unwrap();
+        assert!(index.idle(a), "nothing pending");
+        assert!(!index.refresh_due(), "just read");
+        let backdate = |index: &SiteIndex| {
+            let mut refreshed = index.refreshed.lock().unwrap();
+            let (epoch, at) = refreshed.unwrap();
+            *refreshed = Some((epoch, at.checked_sub(REFRESH_EVERY).unwrap()));
+        };
+        backdate(&index);
+        assert!(!index.refresh_due(), "nobody else wrote");
+
+        // Another process renames a, deletes b and adds d.
+        other
+            .execute_unprepared("update sites set name = 'elsewhere' where ven_name = 'a'")
+            .await
+            .unwrap();
+        other
+            .execute_unprepared("delete from sites where ven_name = 'b'")
+            .await
+            .unwrap();
+        sites::create(&other, "d", "d", Some("DD:06"))
+            .await
+            .unwrap();
+        other
+            .execute_unprepared("update sites set id = 987799 where ven_name = 'd'")
+            .await
+            .unwrap();
+        index.check_outside(&db).await.unwrap();
+        assert!(index.refresh_due());
+        index.refresh(&db).await.unwrap();
+        assert!(!index.refresh_due());
+
+        // What the pass read is served from memory: a write on the VTN's own
+        // connection that bypasses app::db is not seen.
+        db.execute_unprepared("update sites set name = 'quietly'")
+            .await
+            .unwrap();
+        let name = async |fingerprint: &str| {
+            let found = index.find(&db, Key::Fingerprint(fingerprint)).await;
+            found.unwrap().map(|s| s.name.clone())
+        };
+        assert_eq!(name("AA:06").await.as_deref(), Some("elsewhere"));
+        assert_eq!(name("DD:06").await.as_deref(), Some("d"));
+        assert!(
+            !index.read().by_fingerprint.contains_key("BB:06"),
+            "dropped"
+        );
+        assert_eq!(index.read().by_id.len(), 3);
+        assert!(
+            Arc::ptr_eq(&unchanged, &row(c).unwrap()),
+            "an unchanged row is kept, not copied"
+        );
+        assert!(index.idle(a), "marked idle again by the pass");
+
+        // Without the data version (PostgreSQL), a pass is due every REFRESH_EVERY.
+        *index.outside.last.lock().unwrap() = None;
+        assert!(!index.refresh_due());
+        backdate(&index);
+        assert!(index.refresh_due());
     }
 }
