@@ -27,6 +27,22 @@ async fn without_a_certificate_the_ui_is_served_but_there_is_no_ven_identity() {
 }
 
 #[tokio::test]
+async fn the_vtn_picks_aes_128_gcm_sha256_over_a_client_preferring_aes_256() {
+    let vtn = TestServer::start().await;
+    let ven = vtn.demo_ven();
+    // The test client offers ring's default order, AES-256 first.
+    let stream = vtn.client(Some(&ven)).connect().await;
+    let suite = stream
+        .get_ref()
+        .1
+        .negotiated_cipher_suite()
+        .unwrap()
+        .suite();
+    assert_eq!(suite, rustls::CipherSuite::TLS13_AES_128_GCM_SHA256);
+    vtn.server.shutdown().await;
+}
+
+#[tokio::test]
 async fn a_certificate_from_another_ca_fails_the_handshake() {
     let vtn = TestServer::start().await;
     let stranger = CertificateAuthority::generate("some other CA")
