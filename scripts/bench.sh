@@ -230,16 +230,17 @@ print("  readings are committed. Measured alone before and after, 30-39k became 
 print("  of VTN CPU per reading; the message log no longer stores up to 64 KB of every report (once a minute")
 print("  per VEN), the report-request lookup no longer queries, and the XML reader now reads plain documents")
 print("  in one pass of its own (quick-xml still reads, and judges, anything else), which took the 96x2 parse")
-print("  from about 340 to 230-290 µs on the earlier machine, and then to 190 µs there (interleaved runs, 255 µs
-  before) by checking text for control characters once, caching namespace prefix lookups, decoding
-  repeated children into vectors sized once and parsing durations without allocating. Now the writer is the bottleneck: busy about 98 % of the time")
+print("  from about 340 to 230-290 µs on the earlier machine, and then to 190 µs there (interleaved runs, 255")
+print("  µs before) by checking text for control characters once, caching namespace prefix lookups, decoding")
+print("  repeated children into vectors sized once and parsing durations without allocating. Now the writer")
+print("  is the bottleneck: busy about 98 % of the time")
 print("  (groups of about 95 reports, 185 ms each), while its database thread is on the CPU about 60 % of it")
 print("  and the machine is a third idle. Building each report's INSERT parameters in its handler, and")
 print("  INSERTs of up to 2,048 rows, did not change the rate in interleaved runs, so neither was kept; the")
 print("  same run on tmpfs was about 20 % faster: the WAL and its checkpoints write about 100 MB/s (about 1 KB")
-print("  per reading: the row and its two indexes, as whole pages, twice). SQLite now checkpoints every 10,000
-  WAL pages instead of 1,000, since a checkpoint writes each page once however many commits changed it:
-  0.91 instead of 1.08 KB written per reading.")
+print("  per reading: the row and its two indexes, as whole pages, twice). SQLite now checkpoints every")
+print("  10,000 WAL pages instead of 1,000, since a checkpoint writes each page once however many commits")
+print("  changed it: 0.91 instead of 1.08 KB written per reading.")
 print("- Fresh registrations: each needs a full mTLS handshake (see the handshake row, the ceiling on this")
 print("  machine) and about fifteen round trips to the database, a transaction's BEGIN and COMMIT included")
 print("  (twenty-two queries before report descriptions and requests became one INSERT each). perf shows SQLite itself at about 1 %: the cost is each query's round trip to sqlx's")

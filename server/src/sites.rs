@@ -793,14 +793,19 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn other_processes_writes_are_seen_through_the_data_version() {
+    /// A database file, the VTN's connection to it, and another process's.
+    async fn shared_file() -> (tempfile::TempDir, DatabaseConnection, DatabaseConnection) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/vtn.db?mode=rwc", dir.path().display());
         let db = crate::db::connect(&url).await.unwrap();
         crate::db::migrate(&db).await.unwrap();
-        // Another process: its own connection to the same file.
         let other = crate::db::connect(&url).await.unwrap();
+        (dir, db, other)
+    }
+
+    #[tokio::test]
+    async fn other_processes_writes_are_seen_through_the_data_version() {
+        let (_dir, db, other) = shared_file().await;
         sites::create(&db, "a", "a", Some("AA:05")).await.unwrap();
         // The change register is process-wide and keyed by site ID: keep clear
         // of the IDs that tests running alongside (each with its own
@@ -848,11 +853,7 @@ mod tests {
 
     #[tokio::test]
     async fn passes_over_every_site_take_in_other_processes_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}/vtn.db?mode=rwc", dir.path().display());
-        let db = crate::db::connect(&url).await.unwrap();
-        crate::db::migrate(&db).await.unwrap();
-        let other = crate::db::connect(&url).await.unwrap();
+        let (_dir, db, other) = shared_file().await;
         sites::create(&db, "a", "a", Some("AA:06")).await.unwrap();
         sites::create(&db, "b", "b", Some("BB:06")).await.unwrap();
         sites::create(&db, "c", "c", Some("CC:06")).await.unwrap();

@@ -462,17 +462,22 @@ mod tests {
     async fn a_request_the_server_dropped_on_a_kept_alive_connection_is_sent_again() {
         for reset in [false, true] {
             let mut connection = plain(closing_server(reset).await);
-            assert_eq!(connection.post("/a", "<x/>".into()).await.unwrap(), "one");
-            assert_eq!(connection.post("/b", "<x/>".into()).await.unwrap(), "again");
-            assert_eq!(
-                connection.counts,
-                Counts {
-                    handshakes: 2,
-                    resent: 1
-                },
-                "reset: {reset}"
-            );
+            answered_once_then_resent(&mut connection).await;
         }
+    }
+
+    /// Posts twice to a server that answers the first request and drops the
+    /// second (then answers on a new connection): the second is sent again.
+    async fn answered_once_then_resent(connection: &mut Connection) {
+        assert_eq!(connection.post("/a", "<x/>".into()).await.unwrap(), "one");
+        assert_eq!(connection.post("/b", "<x/>".into()).await.unwrap(), "again");
+        assert_eq!(
+            connection.counts,
+            Counts {
+                handshakes: 2,
+                resent: 1
+            }
+        );
     }
 
     #[tokio::test]
@@ -511,15 +516,7 @@ mod tests {
         let cert = std::fs::read_to_string(&pki.demo_ven_cert).unwrap();
         let key = std::fs::read_to_string(&pki.demo_ven_key).unwrap();
         let mut connection = Connection::new(target, Some((&cert, &key))).unwrap();
-        assert_eq!(connection.post("/a", "<x/>".into()).await.unwrap(), "one");
-        assert_eq!(connection.post("/b", "<x/>".into()).await.unwrap(), "again");
-        assert_eq!(
-            connection.counts,
-            Counts {
-                handshakes: 2,
-                resent: 1
-            }
-        );
+        answered_once_then_resent(&mut connection).await;
     }
 
     #[tokio::test]
