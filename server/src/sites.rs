@@ -236,7 +236,8 @@ impl Inner {
     /// Takes in a site read by a pass over every site that began at `read`
     /// with `idle` (if the site had nothing pending then).
     fn reread(&mut self, mut site: site::Model, read: Read, idle: Option<Idle>) {
-        let entry = match self.by_id.get_mut(&site.id) {
+        let id = site.id;
+        match self.by_id.get_mut(&id) {
             // Read again since the pass began: at least as new as this row.
             Some(entry) if entry.loaded >= read.at => return,
             Some(entry) => {
@@ -247,21 +248,18 @@ impl Inner {
                     entry.version = read.version;
                     entry.epoch = read.epoch;
                     entry.loaded = read.at;
-                    entry
                 } else {
-                    let id = site.id;
                     self.insert(site, read.version, read.epoch, read.at);
-                    self.by_id.get_mut(&id).expect("just inserted")
                 }
             }
             None => {
-                let id = site.id;
                 self.insert(site, read.version, read.epoch, read.at);
-                self.by_id.get_mut(&id).expect("just inserted")
             }
-        };
+        }
         // An idle mark checked since the pass began is newer than `idle`.
-        if entry.idle.is_none_or(|mark| mark.checked < read.at) {
+        if let Some(entry) = self.by_id.get_mut(&id)
+            && entry.idle.is_none_or(|mark| mark.checked < read.at)
+        {
             entry.idle = idle;
         }
     }
